@@ -1,0 +1,225 @@
+#include "audit/audit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/timeutil.h"
+#include "crypto/crypto.h"
+#include "json/json.h"
+
+static void put_field(edx_buf *b, const char *s)
+{
+    if (!s) {
+        edx_buf_puts(b, "-;");
+        return;
+    }
+    edx_buf_printf(b, "%zu:", strlen(s));
+    edx_buf_puts(b, s);
+    edx_buf_putc(b, ';');
+}
+
+/* The record hash: SHA-256 over length-prefixed fields, so no two records share an encoding. */
+static int record_hash(int64_t seq, int64_t at, const char *actor, const char *action,
+                       const char *target, const char *before, const char *after,
+                       const char *detail, const char *prev, char out[EDX_AUDIT_HASH_HEX])
+{
+    edx_buf b = EDX_BUF_INIT;
+    edx_buf_puts(&b, "edudx-audit-v1;");
+    put_field(&b, prev);
+    edx_buf_printf(&b, "%lld;%lld;", (long long)seq, (long long)at);
+    put_field(&b, actor);
+    put_field(&b, action);
+    put_field(&b, target);
+    put_field(&b, before);
+    put_field(&b, after);
+    put_field(&b, detail);
+    if (b.oom) {
+        edx_buf_free(&b);
+        return -1;
+    }
+    edx_sha256_hex(b.data, b.len, out);
+    edx_buf_free(&b);
+    return 0;
+}
+
+int edx_audit_digest(const json_t *v, char out[EDX_AUDIT_HASH_HEX])
+{
+    char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    if (!s) return -1;
+    edx_sha256_hex(s, strlen(s), out);
+    free(s);
+    return 0;
+}
+
+int edx_audit_append(edx_db *db, const char *actor, const char *action, const char *target,
+                     const char *before_digest, const char *after_digest, json_t *detail,
+                     edx_err *err)
+{
+    if (!edx_db_in_tx(db))
+        return edx_err_set(err, EDX_EINTERNAL, 500, "internal", "", "audit outside a transaction");
+    char *detail_s = NULL;
+    edx_rows *r = NULL;
+    int rc;
+    if (detail) {
+        detail_s = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+        if (!detail_s) return edx_err_nomem(err);
+    }
+    /* Taking the head row's lock serialises writers across processes (PostgreSQL). */
+    rc = edx_db_query(db, &r,
+                      "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
+                      NULL, 0, err);
+    if (rc < 0) goto done;
+    rc = edx_rows_next(r, err);
+    if (rc != 1) {
+        if (rc == 0) rc = edx_err_set(err, EDX_EDB, 500, "db_error", "", "audit head missing");
+        goto done;
+    }
+    int64_t seq = edx_rows_int(r, 0);
+    char prev[EDX_AUDIT_HASH_HEX];
+    snprintf(prev, sizeof prev, "%s", edx_rows_text(r, 1) ? edx_rows_text(r, 1) : "");
+    edx_rows_close(r);
+    r = NULL;
+    int64_t at = edx_now();
+    char hash[EDX_AUDIT_HASH_HEX];
+    if (record_hash(seq, at, actor, action, target, before_digest, after_digest, detail_s, prev,
+                    hash)) {
+        rc = edx_err_nomem(err);
+        goto done;
+    }
+    rc = edx_db_exec(db,
+                     "INSERT INTO audit_log (seq, at, actor, action, target, before_digest,"
+                     " after_digest, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                     EDX_DB_ARGS(EDX_DB_INT(seq), EDX_DB_INT(at), EDX_DB_TEXT(actor),
+                                 EDX_DB_TEXT(action), EDX_DB_TEXT(target),
+                                 EDX_DB_TEXT(before_digest), EDX_DB_TEXT(after_digest),
+                                 EDX_DB_TEXT(detail_s), EDX_DB_TEXT(prev), EDX_DB_TEXT(hash)),
+                     err);
+    if (rc < 0) goto done;
+    rc = edx_db_exec(db, "UPDATE audit_head SET hash = ? WHERE id = 1",
+                     EDX_DB_ARGS(EDX_DB_TEXT(hash)), err);
+    if (rc < 0) goto done;
+    rc = 0;
+done:
+    edx_rows_close(r);
+    free(detail_s);
+    return rc;
+}
+
+#define PAGE 5000
+
+int edx_audit_verify(edx_db *db, edx_audit_report *rep, edx_err *err)
+{
+    memset(rep, 0, sizeof *rep);
+    char prev[EDX_AUDIT_HASH_HEX] =
+        "0000000000000000000000000000000000000000000000000000000000000000";
+    int64_t expect = 1;
+    int rc = 0, tampered = 0;
+    for (;;) {
+        edx_rows *r;
+        rc = edx_db_query(db, &r,
+                          "SELECT seq, at, actor, action, target, before_digest, after_digest,"
+                          " detail, prev_hash, hash FROM audit_log WHERE seq >= ? ORDER BY seq"
+                          " LIMIT ?",
+                          EDX_DB_ARGS(EDX_DB_INT(expect), EDX_DB_INT(PAGE)), err);
+        if (rc < 0) return rc;
+        int got = 0;
+        while ((rc = edx_rows_next(r, err)) == 1) {
+            got++;
+            int64_t seq = edx_rows_int(r, 0);
+            const char *stored_prev = edx_rows_text(r, 8), *stored = edx_rows_text(r, 9);
+            char h[EDX_AUDIT_HASH_HEX];
+            if (seq != expect) {
+                snprintf(rep->reason, sizeof rep->reason,
+                         "record %lld is missing (the next record is %lld)", (long long)expect,
+                         (long long)seq);
+            } else if (!stored_prev || strcmp(stored_prev, prev) != 0) {
+                snprintf(rep->reason, sizeof rep->reason,
+                         "record %lld does not follow record %lld (chain broken: deleted,"
+                         " reordered or edited)",
+                         (long long)seq, (long long)seq - 1);
+            } else if (record_hash(seq, edx_rows_int(r, 1), edx_rows_text(r, 2),
+                                   edx_rows_text(r, 3), edx_rows_text(r, 4), edx_rows_text(r, 5),
+                                   edx_rows_text(r, 6), edx_rows_text(r, 7), prev, h) != 0) {
+                edx_rows_close(r);
+                return edx_err_nomem(err);
+            } else if (!stored || strcmp(h, stored) != 0) {
+                snprintf(rep->reason, sizeof rep->reason,
+                         "record %lld was changed after it was written (hash mismatch)",
+                         (long long)seq);
+            } else {
+                snprintf(prev, sizeof prev, "%s", stored);
+                rep->records++;
+                expect++;
+                continue;
+            }
+            rep->bad_seq = expect;
+            tampered = 1;
+            break;
+        }
+        edx_rows_close(r);
+        if (rc < 0) return rc;
+        if (tampered || got < PAGE) break;
+    }
+    snprintf(rep->head, sizeof rep->head, "%s", prev);
+    if (tampered) return 1;
+    /* The head row says how long the chain must be: a cut-off tail shows here. */
+    edx_rows *r;
+    rc = edx_db_query(db, &r, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL, 0, err);
+    if (rc < 0) return rc;
+    rc = edx_rows_next(r, err);
+    if (rc == 1) {
+        int64_t hseq = edx_rows_int(r, 0);
+        const char *hh = edx_rows_text(r, 1);
+        if (hseq != expect - 1 || !hh || strcmp(hh, prev) != 0) {
+            snprintf(rep->reason, sizeof rep->reason,
+                     "the log ends at record %lld but %lld records were written (records deleted"
+                     " from the end, or the head was altered)",
+                     (long long)(expect - 1), (long long)hseq);
+            rep->bad_seq = expect;
+            tampered = 1;
+        }
+    } else if (rc == 0) {
+        snprintf(rep->reason, sizeof rep->reason, "the audit head row is missing");
+        tampered = 1;
+    }
+    edx_rows_close(r);
+    if (rc < 0) return rc;
+    return tampered;
+}
+
+int edx_audit_list(edx_db *db, int64_t before_seq, int limit, json_t **out, edx_err *err)
+{
+    edx_rows *r;
+    if (before_seq <= 0) before_seq = INT64_MAX;
+    int rc = edx_db_query(db, &r,
+                          "SELECT seq, at, actor, action, target, before_digest, after_digest,"
+                          " detail, hash FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+                          EDX_DB_ARGS(EDX_DB_INT(before_seq), EDX_DB_INT(limit)), err);
+    if (rc < 0) return rc;
+    json_t *arr = json_array();
+    while ((rc = edx_rows_next(r, err)) == 1) {
+        char ts[32];
+        edx_time_iso(edx_rows_int(r, 1), ts);
+        json_t *o = json_object();
+        json_object_set_new(o, "seq", json_integer(edx_rows_int(r, 0)));
+        json_object_set_new(o, "at", json_string(ts));
+        json_object_set_new(o, "actor", edx_json_str_or_null(edx_rows_text(r, 2)));
+        json_object_set_new(o, "action", edx_json_str_or_null(edx_rows_text(r, 3)));
+        json_object_set_new(o, "target", edx_json_str_or_null(edx_rows_text(r, 4)));
+        json_object_set_new(o, "before_digest", edx_json_str_or_null(edx_rows_text(r, 5)));
+        json_object_set_new(o, "after_digest", edx_json_str_or_null(edx_rows_text(r, 6)));
+        const char *d = edx_rows_text(r, 7);
+        json_object_set_new(o, "detail", d ? json_loads(d, 0, NULL) : json_null());
+        json_object_set_new(o, "hash", edx_json_str_or_null(edx_rows_text(r, 8)));
+        json_array_append_new(arr, o);
+    }
+    edx_rows_close(r);
+    if (rc < 0) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return 0;
+}

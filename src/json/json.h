@@ -1,0 +1,43 @@
+/*
+ * json.h: strict JSON input on jansson, and typed field access for fixed schemas.
+ *
+ * Input follows I-JSON (RFC 7493): valid UTF-8, no duplicate keys, no lone
+ * surrogates, no NUL characters, integers within 64 bits and reals finite.
+ * Field helpers give errors that name the field, so an API answer can say
+ * exactly what was wrong.
+ */
+#ifndef EDX_JSON_H
+#define EDX_JSON_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+
+/* Parse a document that must be a JSON object. Caller owns *out (json_decref). */
+int edx_json_parse_object(const char *data, size_t len, json_t **out, edx_err *err);
+
+/* Reject members not listed in `allowed` (NULL-terminated). */
+int edx_json_only(json_t *obj, const char *const *allowed, edx_err *err);
+
+/*
+ * Typed getters. `required` makes absence an error; when absent and optional,
+ * *out is left unchanged and 0 returned. JSON null counts as absent for
+ * optional fields.
+ */
+int edx_json_get_str(json_t *obj, const char *key, int required, const char **out, edx_err *err);
+int edx_json_get_int(json_t *obj, const char *key, int required, int64_t min, int64_t max,
+                     int64_t *out, edx_err *err);
+int edx_json_get_bool(json_t *obj, const char *key, int required, int *out, edx_err *err);
+
+/* json_dumps into a malloc'd string (compact, UTF-8, keys in insertion order). */
+char *edx_json_dump(const json_t *v, size_t *len);
+
+/* Build {"error":{"code","message","field"}} (plus "errors":[…] rows) from err. */
+json_t *edx_json_error(const edx_err *err);
+
+/* json_string of possibly-NULL text: NULL gives json null. */
+json_t *edx_json_str_or_null(const char *s);
+
+#endif
