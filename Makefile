@@ -42,7 +42,8 @@ $(BUILD)/libedudx.a: $(LIB_OBJ)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
+	@echo "  CC $<"
+	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD)/gen/embed.c: $(EMBED) scripts/embed.sh
 	@mkdir -p $(dir $@)

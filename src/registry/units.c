@@ -1,0 +1,1104 @@
+/*
+ * units.c: the organisation tree. Each unit stores a materialised path of
+ * codes ("/BGDDT/SGDDT-HN/THPT-CVA/") so that a subtree is one index range
+ * scan: path >= prefix AND path < prefix-with-last-'/'-bumped-to-'0'.
+ *
+ * All writes (CSV import, API create, API update) go through apply_rows(): it
+ * validates every row, resolves parents, computes new paths, checks scope and
+ * cycles, and only then writes, in one transaction with one audit record.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "base/buf.h"
+#include "base/csv.h"
+#include "base/map.h"
+#include "base/timeutil.h"
+#include "base/utf8.h"
+#include "json/json.h"
+#include "registry/registry_int.h"
+
+#define MAX_DEPTH 12
+#define MAX_IMPORT_ROWS 500000
+#define MAX_REPORTED_ERRORS 1000
+
+const char *const edx_unit_types[] = {
+    "ministry", "ministry_unit", "national_university", "doet", "university",
+    "college",  "vocational",    "school",              "other", NULL,
+};
+
+static const char *const unit_statuses[] = {"active", "inactive", "closed", NULL};
+
+static int in_list(const char *const *list, const char *s)
+{
+    for (; *list; list++)
+        if (strcmp(*list, s) == 0) return 1;
+    return 0;
+}
+
+int edx_unit_type_valid(const char *type)
+{
+    return type && in_list(edx_unit_types, type);
+}
+
+int edx_unit_code_check(const char *code, const char *field, edx_err *err)
+{
+    size_t n = code ? strlen(code) : 0;
+    if (n == 0) return edx_err_invalid(err, field, "%s is required", field);
+    if (n > 32) return edx_err_invalid(err, field, "%s must have at most 32 characters", field);
+    for (size_t i = 0; i < n; i++) {
+        char c = code[i];
+        int ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 (i > 0 && (c == '-' || c == '_' || c == '.'));
+        if (!ok)
+            return edx_err_invalid(err, field,
+                                   "%s may use only A-Z, 0-9 and (after the first) . _ -", field);
+    }
+    return 0;
+}
+
+/* ---- store --------------------------------------------------------------------------- */
+
+#define UNIT_COLS                                                                                  \
+    "u.id, u.code, u.name, u.name_en, u.type, p.code, u.province, u.status, u.path, u.depth,"     \
+    " u.created_at, u.updated_at, u.parent_id,"                                                    \
+    " (SELECT COUNT(*) FROM units c WHERE c.parent_id = u.id)"
+#define UNIT_FROM " FROM units u LEFT JOIN units p ON p.id = u.parent_id"
+
+static char *dup(edx_arena *a, const char *s)
+{
+    return s ? edx_arena_strdup(a, s) : NULL;
+}
+
+static int read_unit(edx_rows *r, edx_arena *a, unit_rec *u)
+{
+    u->id = edx_rows_int(r, 0);
+    u->code = dup(a, edx_rows_text(r, 1));
+    u->name = dup(a, edx_rows_text(r, 2));
+    u->name_en = dup(a, edx_rows_text(r, 3));
+    u->type = dup(a, edx_rows_text(r, 4));
+    u->parent_code = dup(a, edx_rows_text(r, 5));
+    u->province = dup(a, edx_rows_text(r, 6));
+    u->status = dup(a, edx_rows_text(r, 7));
+    u->path = dup(a, edx_rows_text(r, 8));
+    u->depth = edx_rows_int(r, 9);
+    u->created_at = edx_rows_int(r, 10);
+    u->updated_at = edx_rows_int(r, 11);
+    u->parent_id = edx_rows_int(r, 12);
+    u->children = edx_rows_int(r, 13);
+    return u->code && u->name && u->type && u->status && u->path ? 0 : -1;
+}
+
+static int load_one(edx_db *db, edx_arena *a, const char *sql, const edx_dbv *args, int nargs,
+                    unit_rec *out, edx_err *err)
+{
+    edx_rows *r;
+    int rc = edx_db_query(db, &r, sql, args, nargs, err);
+    if (rc < 0) return rc;
+    rc = edx_rows_next(r, err);
+    if (rc == 1 && read_unit(r, a, out)) rc = edx_err_nomem(err);
+    edx_rows_close(r);
+    return rc;
+}
+
+int unit_load(edx_db *db, edx_arena *a, const char *code, unit_rec *out, edx_err *err)
+{
+    return load_one(db, a, "SELECT " UNIT_COLS UNIT_FROM " WHERE u.code = ?",
+                    EDX_DB_ARGS(EDX_DB_TEXT(code)), out, err);
+}
+
+int unit_load_id(edx_db *db, edx_arena *a, int64_t id, unit_rec *out, edx_err *err)
+{
+    return load_one(db, a, "SELECT " UNIT_COLS UNIT_FROM " WHERE u.id = ?",
+                    EDX_DB_ARGS(EDX_DB_INT(id)), out, err);
+}
+
+json_t *reg_time_json(int64_t t)
+{
+    if (!t) return json_null();
+    char ts[32];
+    edx_time_iso(t, ts);
+    return json_string(ts);
+}
+
+json_t *unit_json(const unit_rec *u)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "code", json_string(u->code));
+    json_object_set_new(o, "name", json_string(u->name));
+    json_object_set_new(o, "name_en", edx_json_str_or_null(u->name_en));
+    json_object_set_new(o, "type", json_string(u->type));
+    json_object_set_new(o, "parent_code", edx_json_str_or_null(u->parent_code));
+    json_object_set_new(o, "province", edx_json_str_or_null(u->province));
+    json_object_set_new(o, "status", json_string(u->status));
+    json_object_set_new(o, "depth", json_integer(u->depth));
+    json_object_set_new(o, "children_count", json_integer(u->children));
+    json_object_set_new(o, "created_at", reg_time_json(u->created_at));
+    json_object_set_new(o, "updated_at", reg_time_json(u->updated_at));
+    return o;
+}
+
+/* The fields that define a unit's content, for audit digests. */
+static json_t *unit_digest_json(const unit_rec *u)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "code", json_string(u->code));
+    json_object_set_new(o, "name", json_string(u->name));
+    json_object_set_new(o, "name_en", edx_json_str_or_null(u->name_en));
+    json_object_set_new(o, "type", json_string(u->type));
+    json_object_set_new(o, "parent_code", edx_json_str_or_null(u->parent_code));
+    json_object_set_new(o, "province", edx_json_str_or_null(u->province));
+    json_object_set_new(o, "status", json_string(u->status));
+    return o;
+}
+
+int unit_for_read(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
+                  const char *field, unit_rec *out, edx_err *err)
+{
+    int rc = unit_load(db, a, code, out, err);
+    if (rc < 0) return rc;
+    if (rc == 0)
+        return edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", field, "unit %s not found", code);
+    if (!edx_scope_can_read(p, out->path))
+        return edx_err_set(err, EDX_EPERM, 403, "forbidden", field,
+                           "unit %s is outside your unit's subtree", code);
+    return 0;
+}
+
+int reg_finish_write(edx_db *db, const edx_principal *p, const char *action, const char *target,
+                     const json_t *before, const json_t *after, json_t *detail, int rc,
+                     edx_err *err)
+{
+    char bd[EDX_AUDIT_HASH_HEX], ad[EDX_AUDIT_HASH_HEX];
+    if (rc < 0) goto fail;
+    if (before && edx_audit_digest(before, bd)) goto nomem;
+    if (after && edx_audit_digest(after, ad)) goto nomem;
+    rc = edx_audit_append(db, p->actor, action, target, before ? bd : NULL, after ? ad : NULL,
+                          detail, err);
+    if (rc < 0) goto fail;
+    return edx_db_commit(db, err);
+nomem:
+    rc = edx_err_nomem(err);
+fail:
+    edx_db_rollback(db);
+    return rc;
+}
+
+/* ---- reading ----------------------------------------------------------------------------- */
+
+int edx_unit_get(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
+                 json_t **out, edx_err *err)
+{
+    unit_rec u;
+    int rc = unit_for_read(db, a, p, code, "code", &u, err);
+    if (rc < 0) return rc;
+    edx_rows *r;
+    rc = edx_db_query(db, &r,
+                      "WITH RECURSIVE anc(id) AS (SELECT parent_id FROM units WHERE id = ?"
+                      " UNION ALL SELECT x.parent_id FROM units x JOIN anc ON x.id = anc.id"
+                      " WHERE x.parent_id IS NOT NULL)"
+                      " SELECT " UNIT_COLS UNIT_FROM
+                      " WHERE u.id IN (SELECT id FROM anc) ORDER BY u.depth",
+                      EDX_DB_ARGS(EDX_DB_INT(u.id)), err);
+    if (rc < 0) return rc;
+    json_t *anc = json_array();
+    while ((rc = edx_rows_next(r, err)) == 1) {
+        unit_rec x;
+        if (read_unit(r, a, &x)) {
+            rc = edx_err_nomem(err);
+            break;
+        }
+        json_t *o = json_object();
+        json_object_set_new(o, "code", json_string(x.code));
+        json_object_set_new(o, "name", json_string(x.name));
+        json_object_set_new(o, "type", json_string(x.type));
+        /* A scoped user sees the names of the units above theirs, nothing more. */
+        json_object_set_new(o, "readable", json_boolean(edx_scope_can_read(p, x.path)));
+        json_array_append_new(anc, o);
+    }
+    edx_rows_close(r);
+    if (rc < 0) {
+        json_decref(anc);
+        return rc;
+    }
+    json_t *o = unit_json(&u);
+    json_object_set_new(o, "ancestors", anc);
+    json_object_set_new(o, "writable", json_boolean(edx_scope_can_write(p, u.path)));
+    *out = o;
+    return 0;
+}
+
+/* Upper bound of the subtree range of `path`: the same string with its last '/' as '0'. */
+static char *path_end(edx_arena *a, const char *path)
+{
+    char *e = edx_arena_strdup(a, path);
+    if (e && *e) e[strlen(e) - 1] = '0';
+    return e;
+}
+
+/* "%term%" with LIKE's wildcards escaped, on the search key of `q`. */
+static char *like_pattern(edx_arena *a, const char *q)
+{
+    char *key = edx_utf8_search_key(a, q);
+    if (!key) return NULL;
+    size_t n = strlen(key);
+    char *p = edx_arena_alloc(a, n * 2 + 3);
+    if (!p) return NULL;
+    char *o = p;
+    *o++ = '%';
+    for (const char *s = key; *s; s++) {
+        if (*s == '%' || *s == '_' || *s == '\\') *o++ = '\\';
+        *o++ = *s;
+    }
+    *o++ = '%';
+    *o = '\0';
+    return p;
+}
+
+int edx_unit_list(edx_db *db, edx_arena *a, const edx_principal *p, const edx_unit_query *q,
+                  json_t **out, edx_err *err)
+{
+    int limit = q->limit ? q->limit : 100;
+    if (limit < 1 || limit > 500) return edx_err_invalid(err, "limit", "limit must be 1 to 500");
+    if (q->offset < 0) return edx_err_invalid(err, "offset", "offset must not be negative");
+    if (q->type && !edx_unit_type_valid(q->type))
+        return edx_err_invalid(err, "type", "unknown unit type %s", q->type);
+    if (q->q && (!edx_utf8_valid(q->q, strlen(q->q)) || strlen(q->q) > 200))
+        return edx_err_invalid(err, "q", "q must be valid UTF-8 of at most 200 bytes");
+    if (p->role != EDX_ROLE_MINISTRY_ADMIN && p->role != EDX_ROLE_REVIEWER && !p->unit_path)
+        return edx_err_forbidden(err, "your account is not attached to a unit");
+
+    /* The range to search: the caller's scope, narrowed by `under` or `parent`. */
+    const char *lo = "/", *hi = "0";
+    if (p->role != EDX_ROLE_MINISTRY_ADMIN && p->role != EDX_ROLE_REVIEWER) {
+        lo = p->unit_path;
+        hi = path_end(a, lo);
+    }
+    int64_t parent_id = -1; /* -1: no parent filter; 0: roots */
+    const char *anchor = q->under ? q->under : q->parent;
+    unit_rec base;
+    if (anchor && *anchor) {
+        int rc = unit_for_read(db, a, p, anchor, q->under ? "under" : "parent", &base, err);
+        if (rc < 0) return rc;
+        lo = base.path;
+        hi = path_end(a, lo);
+        if (!q->under) parent_id = base.id;
+    } else if (q->parent) {
+        parent_id = 0;
+    }
+    if (!hi) return edx_err_nomem(err);
+    const char *like = NULL;
+    if (q->q && *q->q && !(like = like_pattern(a, q->q))) return edx_err_nomem(err);
+
+    /* Roots "in scope" for a scoped user: their own unit. */
+    int scoped_roots = parent_id == 0 && p->role != EDX_ROLE_MINISTRY_ADMIN &&
+                       p->role != EDX_ROLE_REVIEWER;
+    /*
+     * parent_id: -1 = any, 0 = roots, n = children of n. A scoped user's "roots" are
+     * their own unit. Written out as three static statements so each uses its index.
+     */
+    edx_rows *r;
+    int rc;
+    const char *sql;
+    edx_dbv v[10];
+    int nv = 0;
+    if (parent_id > 0) {
+        sql = "SELECT " UNIT_COLS UNIT_FROM
+              " WHERE u.parent_id = ?"
+              " AND (CAST(? AS TEXT) IS NULL OR u.type = ?)"
+              " AND (CAST(? AS TEXT) IS NULL OR u.province = ?)"
+              " AND (CAST(? AS TEXT) IS NULL OR u.search_key LIKE ? ESCAPE '\\')"
+              " ORDER BY u.search_key, u.code LIMIT ? OFFSET ?";
+        v[nv++] = EDX_DB_INT(parent_id);
+    } else if (parent_id == 0 && !scoped_roots) {
+        sql = "SELECT " UNIT_COLS UNIT_FROM
+              " WHERE u.parent_id IS NULL"
+              " AND (CAST(? AS TEXT) IS NULL OR u.type = ?)"
+              " AND (CAST(? AS TEXT) IS NULL OR u.province = ?)"
+              " AND (CAST(? AS TEXT) IS NULL OR u.search_key LIKE ? ESCAPE '\\')"
+              " ORDER BY u.search_key, u.code LIMIT ? OFFSET ?";
+    } else if (parent_id == 0) {
+        sql = "SELECT " UNIT_COLS UNIT_FROM
+              " WHERE u.id = ?"
+              " AND (CAST(? AS TEXT) IS NULL OR u.type = ?)"
+              " AND (CAST(? AS TEXT) IS NULL OR u.province = ?)"
+              " AND (CAST(? AS TEXT) IS NULL OR u.search_key LIKE ? ESCAPE '\\')"
+              " ORDER BY u.search_key, u.code LIMIT ? OFFSET ?";
+        v[nv++] = EDX_DB_INT(p->unit_id);
+    } else {
+        sql = "SELECT " UNIT_COLS UNIT_FROM
+              " WHERE u.path >= ? AND u.path < ?"
+              " AND (CAST(? AS TEXT) IS NULL OR u.type = ?)"
+              " AND (CAST(? AS TEXT) IS NULL OR u.province = ?)"
+              " AND (CAST(? AS TEXT) IS NULL OR u.search_key LIKE ? ESCAPE '\\')"
+              " ORDER BY u.depth, u.search_key, u.code LIMIT ? OFFSET ?";
+        v[nv++] = EDX_DB_TEXT(lo);
+        v[nv++] = EDX_DB_TEXT(hi);
+    }
+    v[nv++] = EDX_DB_TEXT(q->type);
+    v[nv++] = EDX_DB_TEXT(q->type);
+    v[nv++] = EDX_DB_TEXT(q->province);
+    v[nv++] = EDX_DB_TEXT(q->province);
+    v[nv++] = EDX_DB_TEXT(like);
+    v[nv++] = EDX_DB_TEXT(like);
+    v[nv++] = EDX_DB_INT(limit + 1); /* one more tells whether there is a next page */
+    v[nv++] = EDX_DB_INT(q->offset);
+    rc = edx_db_query(db, &r, sql, v, nv, err);
+    if (rc < 0) return rc;
+    json_t *arr = json_array();
+    int n = 0, more = 0;
+    while ((rc = edx_rows_next(r, err)) == 1) {
+        if (n == limit) {
+            more = 1;
+            break;
+        }
+        unit_rec u;
+        if (read_unit(r, a, &u)) {
+            rc = edx_err_nomem(err);
+            break;
+        }
+        json_array_append_new(arr, unit_json(&u));
+        n++;
+    }
+    edx_rows_close(r);
+    if (rc < 0) {
+        json_decref(arr);
+        return rc;
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "units", arr);
+    json_object_set_new(o, "limit", json_integer(limit));
+    json_object_set_new(o, "offset", json_integer(q->offset));
+    json_object_set_new(o, "next_offset", more ? json_integer(q->offset + limit) : json_null());
+    *out = o;
+    return 0;
+}
+
+int edx_province_list(edx_db *db, json_t **out, edx_err *err)
+{
+    edx_rows *r;
+    int rc = edx_db_query(db, &r, "SELECT code, name, name_en FROM provinces ORDER BY code", NULL,
+                          0, err);
+    if (rc < 0) return rc;
+    json_t *arr = json_array();
+    while ((rc = edx_rows_next(r, err)) == 1) {
+        json_t *o = json_object();
+        json_object_set_new(o, "code", edx_json_str_or_null(edx_rows_text(r, 0)));
+        json_object_set_new(o, "name", edx_json_str_or_null(edx_rows_text(r, 1)));
+        json_object_set_new(o, "name_en", edx_json_str_or_null(edx_rows_text(r, 2)));
+        json_array_append_new(arr, o);
+    }
+    edx_rows_close(r);
+    if (rc < 0) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return 0;
+}
+
+/* ---- writing: one path for CSV rows and API bodies ------------------------------------- */
+
+enum { ACT_CREATE = 1, ACT_UPDATE, ACT_UNCHANGED };
+enum { MODE_UPSERT = 0, MODE_CREATE, MODE_UPDATE };
+
+typedef struct urow {
+    long line;
+    const char *code, *name, *name_en, *type, *parent_code, *province, *status;
+    unit_rec *existing;
+    char *path;
+    int depth, state, action;
+} urow;
+
+typedef struct errlist {
+    edx_rowerr *v;
+    size_t n, cap;
+    long total;
+} errlist;
+
+typedef struct applier {
+    edx_db *db;
+    edx_arena *a;
+    const edx_principal *p;
+    edx_map file;     /* code → urow */
+    edx_map known;    /* code → unit_rec (from the store), or &missing */
+    edx_map provinces;
+    errlist errs;
+    edx_err *err;
+} applier;
+
+static unit_rec missing_unit;
+
+static int add_error(applier *ap, long line, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int add_error(applier *ap, long line, const char *column, const char *fmt, ...)
+{
+    errlist *e = &ap->errs;
+    e->total++;
+    if (e->n >= MAX_REPORTED_ERRORS) return 0;
+    if (e->n == e->cap) {
+        size_t cap = e->cap ? e->cap * 2 : 16;
+        edx_rowerr *v = edx_arena_alloc(ap->a, cap * sizeof *v);
+        if (!v) return -1;
+        if (e->n) memcpy(v, e->v, e->n * sizeof *v);
+        e->v = v;
+        e->cap = cap;
+    }
+    va_list ap2;
+    va_start(ap2, fmt);
+    char *reason = edx_arena_vprintf(ap->a, fmt, ap2);
+    va_end(ap2);
+    if (!reason) return -1;
+    e->v[e->n].row = line;
+    e->v[e->n].column = column;
+    e->v[e->n].reason = reason;
+    e->n++;
+    return 0;
+}
+
+/* A unit of the store by code, cached; NULL when there is none. */
+static unit_rec *known(applier *ap, const char *code, int *rc)
+{
+    *rc = 0;
+    unit_rec *u = edx_map_get(&ap->known, code);
+    if (u) return u == &missing_unit ? NULL : u;
+    u = edx_arena_alloc(ap->a, sizeof *u);
+    if (!u) {
+        *rc = edx_err_nomem(ap->err);
+        return NULL;
+    }
+    int found = unit_load(ap->db, ap->a, code, u, ap->err);
+    if (found < 0) {
+        *rc = found;
+        return NULL;
+    }
+    const char *key = found ? u->code : edx_arena_strdup(ap->a, code);
+    if (!key || edx_map_put(&ap->known, key, found ? u : &missing_unit)) {
+        *rc = edx_err_nomem(ap->err);
+        return NULL;
+    }
+    return found ? u : NULL;
+}
+
+static int preload_all(applier *ap)
+{
+    edx_rows *r;
+    int rc = edx_db_query(ap->db, &r, "SELECT " UNIT_COLS UNIT_FROM, NULL, 0, ap->err);
+    if (rc < 0) return rc;
+    while ((rc = edx_rows_next(r, ap->err)) == 1) {
+        unit_rec *u = edx_arena_alloc(ap->a, sizeof *u);
+        if (!u || read_unit(r, ap->a, u) || edx_map_put(&ap->known, u->code, u)) {
+            rc = edx_err_nomem(ap->err);
+            break;
+        }
+    }
+    edx_rows_close(r);
+    return rc < 0 ? rc : 0;
+}
+
+static int load_provinces(applier *ap)
+{
+    edx_rows *r;
+    int rc = edx_db_query(ap->db, &r, "SELECT code FROM provinces", NULL, 0, ap->err);
+    if (rc < 0) return rc;
+    while ((rc = edx_rows_next(r, ap->err)) == 1) {
+        char *c = edx_arena_strdup(ap->a, edx_rows_text(r, 0));
+        if (!c || edx_map_put(&ap->provinces, c, c)) {
+            rc = edx_err_nomem(ap->err);
+            break;
+        }
+    }
+    edx_rows_close(r);
+    return rc < 0 ? rc : 0;
+}
+
+/* Validate and normalise one row's fields in place; problems go to the error list. */
+static int check_fields(applier *ap, urow *w)
+{
+    edx_err e;
+    char *clean;
+    if (edx_unit_code_check(w->code, "code", &e) < 0)
+        return add_error(ap, w->line, "code", "%s", e.message);
+    if (edx_text_clean(ap->a, w->name, 1, 255, "name", &clean, &e) < 0) {
+        if (e.rc == EDX_ENOMEM) return -1;
+        if (add_error(ap, w->line, "name", "%s", e.message)) return -1;
+    } else {
+        w->name = clean;
+    }
+    if (w->name_en && *w->name_en) {
+        if (edx_text_clean(ap->a, w->name_en, 1, 255, "name_en", &clean, &e) < 0) {
+            if (add_error(ap, w->line, "name_en", "%s", e.message)) return -1;
+        } else {
+            w->name_en = clean;
+        }
+    } else {
+        w->name_en = NULL;
+    }
+    if (!w->type || !*w->type) {
+        if (add_error(ap, w->line, "type", "type is required")) return -1;
+    } else if (!edx_unit_type_valid(w->type)) {
+        if (add_error(ap, w->line, "type",
+                      "unknown type \"%.40s\" (use ministry, ministry_unit, national_university,"
+                      " doet, university, college, vocational, school or other)",
+                      w->type))
+            return -1;
+    }
+    if (!w->status || !*w->status) {
+        w->status = "active";
+    } else if (!in_list(unit_statuses, w->status)) {
+        if (add_error(ap, w->line, "status",
+                      "unknown status \"%.40s\" (use active, inactive or closed)", w->status))
+            return -1;
+    }
+    if (w->province && *w->province) {
+        if (!edx_map_get(&ap->provinces, w->province) &&
+            add_error(ap, w->line, "province", "unknown province \"%.40s\"", w->province))
+            return -1;
+    } else {
+        w->province = NULL;
+    }
+    if (w->parent_code && *w->parent_code) {
+        if (edx_unit_code_check(w->parent_code, "parent_code", &e) < 0) {
+            if (add_error(ap, w->line, "parent_code", "%s", e.message)) return -1;
+            w->parent_code = NULL;
+        } else if (strcmp(w->parent_code, w->code) == 0) {
+            if (add_error(ap, w->line, "parent_code", "a unit cannot be its own parent"))
+                return -1;
+            w->parent_code = NULL;
+        }
+    } else {
+        w->parent_code = NULL;
+    }
+    return 0;
+}
+
+/* Final path of `code` after the import; NULL (with an error recorded) on cycles or depth. */
+static char *final_path(applier *ap, const char *code, int *depth, int *rc, int guard)
+{
+    *rc = 0;
+    if (guard > MAX_DEPTH) return NULL;
+    urow *w = edx_map_get(&ap->file, code);
+    if (w) {
+        if (w->state == 2) {
+            *depth = w->depth;
+            return w->path;
+        }
+        if (w->state == 1) return NULL; /* cycle */
+        w->state = 1;
+        char *pp = NULL;
+        int pd = -1;
+        if (w->parent_code) {
+            pp = final_path(ap, w->parent_code, &pd, rc, guard + 1);
+            if (!pp) {
+                w->state = 0;
+                return NULL;
+            }
+        }
+        w->path = pp ? edx_arena_printf(ap->a, "%s%s/", pp, code)
+                     : edx_arena_printf(ap->a, "/%s/", code);
+        if (!w->path) {
+            *rc = edx_err_nomem(ap->err);
+            return NULL;
+        }
+        w->depth = pd + 1;
+        w->state = 2;
+        *depth = w->depth;
+        return w->path;
+    }
+    unit_rec *u = known(ap, code, rc);
+    if (!u) return NULL;
+    if (!u->parent_code) {
+        *depth = 0;
+        return edx_arena_printf(ap->a, "/%s/", code);
+    }
+    int pd;
+    char *pp = final_path(ap, u->parent_code, &pd, rc, guard + 1);
+    if (!pp) return NULL;
+    *depth = pd + 1;
+    return edx_arena_printf(ap->a, "%s%s/", pp, code);
+}
+
+static int same(const char *a, const char *b)
+{
+    if (!a || !b) return a == b;
+    return strcmp(a, b) == 0;
+}
+
+static int by_depth(const void *x, const void *y)
+{
+    const urow *a = *(const urow *const *)x, *b = *(const urow *const *)y;
+    if (a->depth != b->depth) return a->depth < b->depth ? -1 : 1;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static int by_row(const void *x, const void *y)
+{
+    const edx_rowerr *a = x, *b = y;
+    return a->row < b->row ? -1 : a->row > b->row;
+}
+
+/* Check everything; fill ap->errs. Returns <0 only for store/memory failures. */
+static int plan(applier *ap, urow *rows, long n, int mode)
+{
+    int rc = load_provinces(ap);
+    if (rc < 0) return rc;
+    if (n > 200 && (rc = preload_all(ap)) < 0) return rc;
+    for (long i = 0; i < n; i++) {
+        urow *w = &rows[i];
+        if (check_fields(ap, w)) return edx_err_nomem(ap->err);
+        if (edx_unit_code_check(w->code, "code", NULL) < 0) continue;
+        urow *prev = edx_map_get(&ap->file, w->code);
+        if (prev) {
+            if (add_error(ap, w->line, "code", "code %s already appears in row %ld", w->code,
+                          prev->line))
+                return edx_err_nomem(ap->err);
+            w->code = NULL;
+            continue;
+        }
+        if (edx_map_put(&ap->file, w->code, w)) return edx_err_nomem(ap->err);
+    }
+    for (long i = 0; i < n; i++) {
+        urow *w = &rows[i];
+        if (!w->code) continue;
+        w->existing = known(ap, w->code, &rc);
+        if (rc < 0) return rc;
+        if (mode == MODE_CREATE && w->existing) {
+            ap->errs.total++;
+            return edx_err_set(ap->err, EDX_ECONFLICT, 409, "conflict", "code",
+                               "unit %s already exists", w->code);
+        }
+        if (w->parent_code && !edx_map_get(&ap->file, w->parent_code)) {
+            unit_rec *pu = known(ap, w->parent_code, &rc);
+            if (rc < 0) return rc;
+            if (!pu && add_error(ap, w->line, "parent_code",
+                                 "parent_code %s is not a known unit", w->parent_code))
+                return edx_err_nomem(ap->err);
+            if (!pu) w->parent_code = NULL, w->state = 3; /* reported; skip path */
+        }
+    }
+    for (long i = 0; i < n; i++) {
+        urow *w = &rows[i];
+        if (!w->code || w->state == 3) continue;
+        int depth;
+        char *path = final_path(ap, w->code, &depth, &rc, 0);
+        if (rc < 0) return rc;
+        if (!path) {
+            if (add_error(ap, w->line, "parent_code",
+                          "parent_code %s would make a cycle or a tree deeper than %d levels",
+                          w->parent_code ? w->parent_code : "", MAX_DEPTH))
+                return edx_err_nomem(ap->err);
+            w->state = 3;
+            continue;
+        }
+        unit_rec *u = w->existing;
+        if (u && !edx_scope_can_write(ap->p, u->path)) {
+            if (add_error(ap, w->line, "code", "unit %s is outside your unit's subtree", w->code))
+                return edx_err_nomem(ap->err);
+            continue;
+        }
+        if (!edx_scope_can_write(ap->p, w->path)) {
+            if (add_error(ap, w->line, "parent_code",
+                          "unit %s would be placed outside your unit's subtree", w->code))
+                return edx_err_nomem(ap->err);
+            continue;
+        }
+        if (!u) {
+            w->action = ACT_CREATE;
+        } else if (same(u->name, w->name) && same(u->name_en, w->name_en) &&
+                   same(u->type, w->type) && same(u->parent_code, w->parent_code) &&
+                   same(u->province, w->province) && same(u->status, w->status)) {
+            w->action = ACT_UNCHANGED;
+        } else {
+            w->action = ACT_UPDATE;
+        }
+    }
+    return 0;
+}
+
+static int write_rows(applier *ap, urow *rows, long n, void (*progress)(long, long),
+                      edx_import_report *rep)
+{
+    edx_err *err = ap->err;
+    urow **order = edx_arena_alloc(ap->a, (size_t)(n ? n : 1) * sizeof *order);
+    if (!order) return edx_err_nomem(err);
+    long m = 0;
+    for (long i = 0; i < n; i++)
+        if (rows[i].action == ACT_CREATE || rows[i].action == ACT_UPDATE) order[m++] = &rows[i];
+    qsort(order, (size_t)m, sizeof *order, by_depth);
+    int64_t now = edx_now();
+    int rc = 0;
+    for (long i = 0; i < m; i++) {
+        urow *w = order[i];
+        int64_t parent_id = 0;
+        if (w->parent_code) {
+            unit_rec *pu = known(ap, w->parent_code, &rc);
+            if (rc < 0) return rc;
+            if (!pu) return edx_err_set(err, EDX_EINTERNAL, 500, "internal", "", "parent lost");
+            parent_id = pu->id;
+        }
+        char *key = edx_utf8_search_key(ap->a, w->name);
+        char *skey = key ? edx_arena_printf(ap->a, "%s %s", key, w->code) : NULL;
+        char *lower = skey ? edx_utf8_search_key(ap->a, skey) : NULL;
+        if (!lower) return edx_err_nomem(err);
+        edx_dbv pid = parent_id ? EDX_DB_INT(parent_id) : EDX_DB_NULL;
+        if (w->action == ACT_CREATE) {
+            int64_t id = 0;
+            rc = edx_db_query_int(
+                ap->db,
+                "INSERT INTO units (code, name, name_en, type, parent_id, path, depth, province,"
+                " status, search_key, created_at, updated_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                EDX_DB_ARGS(EDX_DB_TEXT(w->code), EDX_DB_TEXT(w->name), EDX_DB_TEXT(w->name_en),
+                            EDX_DB_TEXT(w->type), pid, EDX_DB_TEXT(w->path),
+                            EDX_DB_INT(w->depth), EDX_DB_TEXT(w->province),
+                            EDX_DB_TEXT(w->status), EDX_DB_TEXT(lower), EDX_DB_INT(now),
+                            EDX_DB_INT(now)),
+                &id, err);
+            if (rc < 0) return rc;
+            unit_rec *u = edx_arena_calloc(ap->a, 1, sizeof *u);
+            if (!u) return edx_err_nomem(err);
+            u->id = id;
+            u->code = w->code;
+            u->path = w->path;
+            u->depth = w->depth;
+            u->parent_code = w->parent_code;
+            if (edx_map_put(&ap->known, w->code, u)) return edx_err_nomem(err);
+            rep->created++;
+        } else {
+            /* Its current path may already reflect a moved ancestor: read it back. */
+            edx_rows *r;
+            rc = edx_db_query(ap->db, &r, "SELECT path, depth FROM units WHERE id = ?",
+                              EDX_DB_ARGS(EDX_DB_INT(w->existing->id)), err);
+            if (rc < 0) return rc;
+            rc = edx_rows_next(r, err);
+            char *cur = rc == 1 ? edx_arena_strdup(ap->a, edx_rows_text(r, 0)) : NULL;
+            int64_t cur_depth = rc == 1 ? edx_rows_int(r, 1) : 0;
+            edx_rows_close(r);
+            if (rc < 0) return rc;
+            if (!cur) return edx_err_nomem(err);
+            if (strcmp(cur, w->path) != 0) {
+                char *end = path_end(ap->a, cur);
+                if (!end) return edx_err_nomem(err);
+                rc = edx_db_exec(ap->db,
+                                 "UPDATE units SET path = ? || substr(path, ?),"
+                                 " depth = depth + ? WHERE path >= ? AND path < ?",
+                                 EDX_DB_ARGS(EDX_DB_TEXT(w->path),
+                                             EDX_DB_INT((int64_t)strlen(cur) + 1),
+                                             EDX_DB_INT(w->depth - cur_depth), EDX_DB_TEXT(cur),
+                                             EDX_DB_TEXT(end)),
+                                 err);
+                if (rc < 0) return rc;
+            }
+            rc = edx_db_exec(ap->db,
+                             "UPDATE units SET name = ?, name_en = ?, type = ?, parent_id = ?,"
+                             " province = ?, status = ?, search_key = ?, updated_at = ?"
+                             " WHERE id = ?",
+                             EDX_DB_ARGS(EDX_DB_TEXT(w->name), EDX_DB_TEXT(w->name_en),
+                                         EDX_DB_TEXT(w->type), pid, EDX_DB_TEXT(w->province),
+                                         EDX_DB_TEXT(w->status), EDX_DB_TEXT(lower),
+                                         EDX_DB_INT(now), EDX_DB_INT(w->existing->id)),
+                             err);
+            if (rc < 0) return rc;
+            rep->updated++;
+        }
+        if (progress && (i + 1) % 5000 == 0) progress(i + 1, m);
+    }
+    if (progress && m) progress(m, m);
+    return 0;
+}
+
+static int apply_rows(applier *ap, urow *rows, long n, int mode, int dry_run,
+                      void (*progress)(long, long), edx_import_report *rep, json_t *detail)
+{
+    edx_err *err = ap->err;
+    int rc = plan(ap, rows, n, mode);
+    if (rc < 0) return rc;
+    if (ap->errs.total) {
+        qsort(ap->errs.v, ap->errs.n, sizeof *ap->errs.v, by_row);
+        if (mode != MODE_UPSERT) {
+            /* A single API object: report like any field error. */
+            edx_err_set(err, EDX_EINVAL, 400, "invalid_field", ap->errs.v[0].column, "%s",
+                        ap->errs.v[0].reason);
+            if (strstr(ap->errs.v[0].reason, "outside your unit")) {
+                err->rc = EDX_EPERM;
+                err->status = 403;
+                snprintf(err->code, sizeof err->code, "forbidden");
+            }
+            return err->rc;
+        }
+        edx_err_set(err, EDX_EINVAL, 400, "invalid_csv", "file",
+                    "%ld problem%s in the file; nothing was imported", ap->errs.total,
+                    ap->errs.total == 1 ? "" : "s");
+        err->rows = ap->errs.v;
+        err->nrows = ap->errs.n;
+        return EDX_EINVAL;
+    }
+    for (long i = 0; i < n; i++) {
+        if (rows[i].action == ACT_CREATE) rep->created++;
+        else if (rows[i].action == ACT_UPDATE) rep->updated++;
+        else rep->unchanged++;
+    }
+    rep->rows = n;
+    /* Nothing to change (a rerun of the same file): no transaction, no audit record. */
+    if (dry_run || rep->created + rep->updated == 0) return 0;
+    rep->created = rep->updated = 0; /* write_rows counts what it really wrote */
+    rc = edx_db_begin(ap->db, err);
+    if (rc < 0) return rc;
+    rc = write_rows(ap, rows, n, progress, rep);
+    if (mode == MODE_UPSERT) {
+        json_object_set_new(detail, "rows", json_integer(n));
+        json_object_set_new(detail, "created", json_integer(rep->created));
+        json_object_set_new(detail, "updated", json_integer(rep->updated));
+        json_object_set_new(detail, "unchanged", json_integer(rep->unchanged));
+        json_object_set_new(detail, "sha256", json_string(rep->sha256));
+        rc = reg_finish_write(ap->db, ap->p, "units.import", "units", NULL, NULL, detail, rc, err);
+    } else {
+        urow *w = &rows[0];
+        unit_rec after = {.code = w->code, .name = w->name, .name_en = w->name_en,
+                          .type = w->type, .parent_code = w->parent_code,
+                          .province = w->province, .status = w->status};
+        json_t *aj = unit_digest_json(&after);
+        json_t *bj = w->existing ? unit_digest_json(w->existing) : NULL;
+        char *target = edx_arena_printf(ap->a, "unit:%s", w->code);
+        rc = reg_finish_write(ap->db, ap->p, mode == MODE_CREATE ? "unit.create" : "unit.update",
+                              target ? target : "unit", bj, aj, NULL, rc, err);
+        json_decref(aj);
+        json_decref(bj);
+    }
+    return rc;
+}
+
+static void applier_init(applier *ap, edx_db *db, edx_arena *a, const edx_principal *p,
+                         edx_err *err)
+{
+    memset(ap, 0, sizeof *ap);
+    ap->db = db;
+    ap->a = a;
+    ap->p = p;
+    ap->err = err;
+    edx_map_init(&ap->file, a);
+    edx_map_init(&ap->known, a);
+    edx_map_init(&ap->provinces, a);
+}
+
+/* ---- CSV import / export ----------------------------------------------------------------- */
+
+static const char *const csv_columns[] = {"code",     "name",   "type",    "parent_code",
+                                          "province", "status", "name_en", NULL};
+
+int edx_units_import_csv(edx_db *db, edx_arena *a, const edx_principal *p, const char *data,
+                         size_t len, int dry_run, void (*progress)(long done, long total),
+                         edx_import_report *rep, edx_err *err)
+{
+    memset(rep, 0, sizeof *rep);
+    edx_sha256_hex(data, len, rep->sha256);
+    if (len == 0) return edx_err_set(err, EDX_EINVAL, 400, "invalid_csv", "file", "the file is empty");
+    if (memchr(data, '\0', len)) {
+        /* Name the record holding the NUL so the user can find it. */
+        const char *z = memchr(data, '\0', len);
+        long line = 1;
+        for (const char *q = data; q < z; q++)
+            if (*q == '\n') line++;
+        edx_err_set(err, EDX_EINVAL, 400, "invalid_csv", "file",
+                    "line %ld contains a NUL byte; nothing was imported", line);
+        edx_rowerr *r = edx_arena_calloc(a, 1, sizeof *r);
+        if (r) {
+            r->row = line;
+            r->column = "";
+            r->reason = "contains a NUL byte";
+            err->rows = r;
+            err->nrows = 1;
+        }
+        return EDX_EINVAL;
+    }
+    edx_csv csv;
+    edx_csv_init(&csv, data, len);
+    char **f;
+    size_t nf;
+    int rc = edx_csv_next(&csv, a, &f, &nf, err);
+    if (rc < 0) return rc;
+    if (rc == 0) return edx_err_set(err, EDX_EINVAL, 400, "invalid_csv", "file", "the file is empty");
+    int col[8];
+    for (int i = 0; i < 8; i++) col[i] = -1;
+    applier ap;
+    applier_init(&ap, db, a, p, err);
+    for (size_t i = 0; i < nf; i++) {
+        int k = -1;
+        for (int j = 0; csv_columns[j]; j++)
+            if (strcmp(f[i], csv_columns[j]) == 0) k = j;
+        if (k < 0) {
+            add_error(&ap, 1, f[i], "unknown column \"%.40s\" (columns: code, name, type,"
+                      " parent_code, province, status, name_en)", f[i]);
+        } else if (col[k] >= 0) {
+            add_error(&ap, 1, f[i], "column %s appears twice", f[i]);
+        } else {
+            col[k] = (int)i;
+        }
+    }
+    for (int j = 0; j < 3; j++)
+        if (col[j] < 0) add_error(&ap, 1, csv_columns[j], "the header lacks column %s", csv_columns[j]);
+    if (ap.errs.total) {
+        edx_err_set(err, EDX_EINVAL, 400, "invalid_csv", "file",
+                    "the header row is wrong; nothing was imported");
+        err->rows = ap.errs.v;
+        err->nrows = ap.errs.n;
+        return EDX_EINVAL;
+    }
+    size_t cap = 1024;
+    long n = 0;
+    urow *rows = edx_arena_alloc(a, cap * sizeof *rows);
+    if (!rows) return edx_err_nomem(err);
+    while ((rc = edx_csv_next(&csv, a, &f, &nf, err)) == 1) {
+        if (nf == 1 && f[0][0] == '\0') continue; /* blank line */
+        if (n >= MAX_IMPORT_ROWS)
+            return edx_err_set(err, EDX_ELIMIT, 413, "too_many_rows", "file",
+                               "the file has more than %d rows; split it", MAX_IMPORT_ROWS);
+        if ((size_t)n == cap) {
+            urow *nr = edx_arena_alloc(a, cap * 2 * sizeof *nr);
+            if (!nr) return edx_err_nomem(err);
+            memcpy(nr, rows, cap * sizeof *nr);
+            rows = nr;
+            cap *= 2;
+        }
+        urow *w = &rows[n];
+        memset(w, 0, sizeof *w);
+        w->line = csv.record;
+        size_t expect = 0;
+        for (int j = 0; j < 7; j++)
+            if (col[j] >= 0) expect++;
+        if (nf != expect) {
+            if (add_error(&ap, csv.record, "", "has %zu fields; the header has %zu", nf, expect))
+                return edx_err_nomem(err);
+            continue;
+        }
+        const char **dst[7] = {&w->code,     &w->name,   &w->type,    &w->parent_code,
+                               &w->province, &w->status, &w->name_en};
+        for (int j = 0; j < 7; j++) *dst[j] = col[j] >= 0 ? f[col[j]] : NULL;
+        n++;
+    }
+    if (rc < 0) {
+        if (err && err->nrows == 1 && ap.errs.total == 0) {
+            snprintf(err->message, sizeof err->message,
+                     "row %ld: %s; nothing was imported", err->rows[0].row, err->rows[0].reason);
+        }
+        return rc;
+    }
+    if (n == 0 && ap.errs.total == 0)
+        return edx_err_set(err, EDX_EINVAL, 400, "invalid_csv", "file",
+                           "the file has a header but no rows");
+    json_t *detail = json_object();
+    if (csv.had_bom) json_object_set_new(detail, "bom", json_true());
+    rc = apply_rows(&ap, rows, n, MODE_UPSERT, dry_run, progress, rep, detail);
+    json_decref(detail);
+    return rc;
+}
+
+int edx_units_export_csv(edx_db *db, edx_arena *a, const edx_principal *p, const char *under,
+                         edx_buf *out, edx_err *err)
+{
+    const char *lo = "/", *hi = "0";
+    unit_rec base;
+    if (under && *under) {
+        int rc = unit_for_read(db, a, p, under, "under", &base, err);
+        if (rc < 0) return rc;
+        lo = base.path;
+    } else if (p->role != EDX_ROLE_MINISTRY_ADMIN && p->role != EDX_ROLE_REVIEWER) {
+        if (!p->unit_path) return edx_err_forbidden(err, "your account is not attached to a unit");
+        lo = p->unit_path;
+    }
+    if (strcmp(lo, "/") != 0 && !(hi = path_end(a, lo))) return edx_err_nomem(err);
+    edx_rows *r;
+    int rc = edx_db_query(db, &r,
+                          "SELECT u.code, u.name, u.type, p.code, u.province, u.status, u.name_en"
+                          UNIT_FROM " WHERE u.path >= ? AND u.path < ? ORDER BY u.depth, u.code",
+                          EDX_DB_ARGS(EDX_DB_TEXT(lo), EDX_DB_TEXT(hi)), err);
+    if (rc < 0) return rc;
+    edx_buf_puts(out, "code,name,type,parent_code,province,status,name_en\r\n");
+    while ((rc = edx_rows_next(r, err)) == 1) {
+        for (int i = 0; i < 7; i++) {
+            if (i) edx_buf_putc(out, ',');
+            edx_csv_put_field(out, edx_rows_text(r, i));
+        }
+        edx_buf_puts(out, "\r\n");
+    }
+    edx_rows_close(r);
+    if (rc < 0) return rc;
+    return out->oom ? edx_err_nomem(err) : 0;
+}
+
+/* ---- API create / update ---------------------------------------------------------------- */
+
+static const char *const unit_fields[] = {"code",     "name",   "type",    "parent_code",
+                                          "province", "status", "name_en", NULL};
+
+/* Read a string member into *dst: absent leaves it, null clears it, else must be a string. */
+static int take(json_t *body, const char *key, const char **dst, edx_err *err)
+{
+    json_t *v = json_object_get(body, key);
+    if (!v) return 0;
+    if (json_is_null(v)) {
+        *dst = NULL;
+        return 0;
+    }
+    if (!json_is_string(v)) return edx_err_invalid(err, key, "%s must be a string", key);
+    if (strlen(json_string_value(v)) != json_string_length(v))
+        return edx_err_invalid(err, key, "%s contains a NUL character", key);
+    *dst = json_string_value(v);
+    return 0;
+}
+
+static int unit_write(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
+                      json_t *body, int mode, json_t **out, edx_err *err)
+{
+    int rc = edx_json_only(body, unit_fields, err);
+    if (rc < 0) return rc;
+    urow w;
+    memset(&w, 0, sizeof w);
+    w.line = 1;
+    unit_rec cur;
+    if (mode == MODE_UPDATE) {
+        if (json_object_get(body, "code"))
+            return edx_err_invalid(err, "code", "the code of a unit cannot change");
+        rc = unit_for_read(db, a, p, code, "code", &cur, err);
+        if (rc < 0) return rc;
+        w.code = cur.code;
+        w.name = cur.name;
+        w.name_en = cur.name_en;
+        w.type = cur.type;
+        w.parent_code = cur.parent_code;
+        w.province = cur.province;
+        w.status = cur.status;
+    } else {
+        if ((rc = take(body, "code", &w.code, err)) < 0) return rc;
+        if (!w.code) return edx_err_invalid(err, "code", "code is required");
+        if (!json_object_get(body, "name")) return edx_err_invalid(err, "name", "name is required");
+        if (!json_object_get(body, "type")) return edx_err_invalid(err, "type", "type is required");
+    }
+    const char **dst[6] = {&w.name, &w.type, &w.parent_code, &w.province, &w.status, &w.name_en};
+    for (int j = 0; j < 6; j++)
+        if ((rc = take(body, unit_fields[j + 1], dst[j], err)) < 0) return rc;
+    if (!w.name) return edx_err_invalid(err, "name", "name is required");
+    if (!w.type) return edx_err_invalid(err, "type", "type is required");
+    applier ap;
+    applier_init(&ap, db, a, p, err);
+    edx_import_report rep;
+    memset(&rep, 0, sizeof rep);
+    rc = apply_rows(&ap, &w, 1, mode, 0, NULL, &rep, NULL);
+    if (rc < 0) return rc;
+    return edx_unit_get(db, a, p, w.code, out, err);
+}
+
+int edx_unit_create(edx_db *db, edx_arena *a, const edx_principal *p, json_t *body, json_t **out,
+                    edx_err *err)
+{
+    return unit_write(db, a, p, NULL, body, MODE_CREATE, out, err);
+}
+
+int edx_unit_update(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
+                    json_t *body, json_t **out, edx_err *err)
+{
+    return unit_write(db, a, p, code, body, MODE_UPDATE, out, err);
+}
