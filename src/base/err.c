@@ -21,6 +21,8 @@ static int vset(edx_err *e, int rc, int status, const char *code, const char *fi
 {
     if (!e) return rc;
     e->rc = rc;
+    e->rows = NULL;
+    e->nrows = 0;
     e->status = status ? status : edx_err_status_for(rc);
     copy(e->code, sizeof e->code, code);
     copy(e->field, sizeof e->field, field);

@@ -91,6 +91,16 @@ int edx_pw_verify(const char *hash, const char *password)
     return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
+uint8_t *edx_secret_alloc(size_t n)
+{
+    return sodium_malloc(n);
+}
+
+void edx_secret_free(void *p)
+{
+    if (p) sodium_free(p);
+}
+
 int edx_secret_load(const char *path, int create, uint8_t key[EDX_SECRET_BYTES], char *why)
 {
     char hex[2 * EDX_SECRET_BYTES + 2];

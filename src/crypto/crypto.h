@@ -45,6 +45,10 @@ int edx_pw_hash(const char *password, char out[EDX_PWHASH_BYTES]) __attribute__(
 /* 1 when `password` matches `hash`, 0 otherwise (also for malformed hashes). */
 int edx_pw_verify(const char *hash, const char *password);
 
+/* Guarded, locked memory for a secret (sodium_malloc); edx_secret_free wipes it. */
+uint8_t *edx_secret_alloc(size_t n);
+void edx_secret_free(void *p);
+
 /*
  * Load the server secret (32 bytes as 64 hex digits) from `path`. When the file
  * does not exist and `create` is set, write a new random one with mode 0600.

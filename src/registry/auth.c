@@ -159,11 +159,12 @@ static int create_session(edx_db *db, edx_arena *a, const edx_auth_cfg *cfg, edx
     return 0;
 }
 
-int edx_login(edx_db *db, edx_arena *a, const edx_auth_cfg *cfg, const char *username,
-              const char *password, const char *client_addr, const char *user_agent,
-              edx_login_result *res, edx_err *err)
+/* Throttle, look up and verify; fills *p for an active account with the right password. */
+static int check_credentials(edx_db *db, edx_arena *a, const edx_auth_cfg *cfg,
+                             const char *username, const char *password, const char *client_addr,
+                             edx_principal *p, int64_t *retry_after, edx_err *err)
 {
-    memset(res, 0, sizeof *res);
+    *retry_after = 0;
     if (!username || !password || strlen(username) > 64 || strlen(password) > 256 ||
         !edx_utf8_valid(username, strlen(username)))
         return edx_err_set(err, EDX_EAUTH, 401, "bad_credentials", "",
@@ -177,13 +178,12 @@ int edx_login(edx_db *db, edx_arena *a, const edx_auth_cfg *cfg, const char *use
     int64_t wait2 = throttled(db, addr, cfg->addr_max_failures, cfg->throttle_window, now);
     if (wait2 > wait) wait = wait2;
     if (wait > 0) {
-        res->retry_after = wait;
+        *retry_after = wait;
         return edx_err_set(err, EDX_ELIMIT, 429, "too_many_attempts", "",
                            "too many failed sign-in attempts; try again in %lld minutes",
                            (long long)((wait + 59) / 60));
     }
     edx_rows *r;
-    edx_principal p;
     char *hash = NULL;
     int found = 0;
     int rc = edx_db_query(db, &r,
@@ -191,7 +191,7 @@ int edx_login(edx_db *db, edx_arena *a, const edx_auth_cfg *cfg, const char *use
                           " WHERE x.username = ?",
                           EDX_DB_ARGS(EDX_DB_TEXT(acct + 5)), err);
     if (rc < 0) return rc;
-    if ((rc = edx_rows_next(r, err)) == 1 && fill_principal(r, 0, a, &p) == 0) {
+    if ((rc = edx_rows_next(r, err)) == 1 && fill_principal(r, 0, a, p) == 0) {
         hash = edx_arena_strdup(a, edx_rows_text(r, 8));
         found = hash != NULL;
     }
@@ -209,14 +209,34 @@ int edx_login(edx_db *db, edx_arena *a, const edx_auth_cfg *cfg, const char *use
         int64_t n = note_failure(db, acct, cfg->throttle_window, now);
         note_failure(db, addr, cfg->throttle_window, now);
         if (n == cfg->acct_max_failures)
-            edx_log(EDX_LOG_WARN, "auth.lockout", "sign-in paused for an account after %lld failures",
-                    (long long)n);
+            edx_log(EDX_LOG_WARN, "auth.lockout",
+                    "sign-in paused for an account after %lld failures", (long long)n);
         return edx_err_set(err, EDX_EAUTH, 401, "bad_credentials", "",
                            "wrong user name or password");
     }
     edx_db_exec(db, "DELETE FROM login_throttle WHERE key = ?", EDX_DB_ARGS(EDX_DB_TEXT(acct)),
                 NULL);
+    return 0;
+}
+
+int edx_login(edx_db *db, edx_arena *a, const edx_auth_cfg *cfg, const char *username,
+              const char *password, const char *client_addr, const char *user_agent,
+              edx_login_result *res, edx_err *err)
+{
+    memset(res, 0, sizeof *res);
+    edx_principal p;
+    int rc = check_credentials(db, a, cfg, username, password, client_addr, &p,
+                               &res->retry_after, err);
+    if (rc < 0) return rc;
     return create_session(db, a, cfg, &p, client_addr, user_agent, res, err);
+}
+
+int edx_user_check_password(edx_db *db, edx_arena *a, const edx_auth_cfg *cfg,
+                            const char *username, const char *password, const char *client_addr,
+                            int64_t *retry_after, edx_err *err)
+{
+    edx_principal p;
+    return check_credentials(db, a, cfg, username, password, client_addr, &p, retry_after, err);
 }
 
 int edx_session_auth(edx_db *db, edx_arena *a, const edx_auth_cfg *cfg, const char *token,

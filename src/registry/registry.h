@@ -203,6 +203,11 @@ int edx_login(edx_db *db, edx_arena *a, const edx_auth_cfg *cfg, const char *use
               const char *password, const char *client_addr, const char *user_agent,
               edx_login_result *res, edx_err *err);
 
+/* Check a password the way sign-in does (throttled), without opening a session. */
+int edx_user_check_password(edx_db *db, edx_arena *a, const edx_auth_cfg *cfg,
+                            const char *username, const char *password, const char *client_addr,
+                            int64_t *retry_after, edx_err *err);
+
 /* Resolve a session cookie value into a principal; EDX_EAUTH when unknown or expired. */
 int edx_session_auth(edx_db *db, edx_arena *a, const edx_auth_cfg *cfg, const char *token,
                      edx_principal *out, edx_err *err);

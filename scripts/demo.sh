@@ -1,0 +1,45 @@
+#!/bin/sh
+# make demo: create var/edudx.db with demo data (first run only) and serve it on :8080.
+set -eu
+cd "$(dirname "$0")/.."
+BIN=${BIN:-build/edudx}
+export EDX_DB=${EDX_DB:-var/edudx.db}
+export EDX_SECRET_FILE=${EDX_SECRET_FILE:-var/secret.key}
+LISTEN=${LISTEN:-127.0.0.1:8080}
+PASSWORD=edudx-demo-2025
+
+if [ ! -f "$EDX_DB" ]; then
+    echo "demo: creating $EDX_DB with demo data" >&2
+    "$BIN" init >/dev/null 2>&1
+    "$BIN" units import data/demo/units.csv >/dev/null
+    tail -n +2 data/demo/users.csv | while IFS=, read -r user role unit name; do
+        if [ -n "$unit" ]; then
+            printf '%s\n' "$PASSWORD" | "$BIN" user add "$user" --role "$role" --unit "$unit" --display-name "$name" 2>/dev/null
+        else
+            printf '%s\n' "$PASSWORD" | "$BIN" user add "$user" --role "$role" --display-name "$name" 2>/dev/null
+        fi
+    done
+    # A few people; the ID numbers are made up and only their hashes are stored.
+    for p in "THPT-CVA|Đỗ Thu Hằng|teacher|001185012345" "THPT-CVA|Vũ Đức Anh|learner|001208034567" \
+             "THPT-LHP|Nguyễn Ngọc Lan|teacher|079190023456" "THPT-LHP|Trần Gia Huy|learner|079209045678"; do
+        unit=${p%%|*}; rest=${p#*|}; name=${rest%%|*}; rest=${rest#*|}; kind=${rest%%|*}; nid=${rest#*|}
+        printf '%s\n' "$nid" | "$BIN" people add --unit "$unit" --name "$name" --kind "$kind" >/dev/null
+    done
+else
+    echo "demo: using the existing $EDX_DB (delete it to start afresh)" >&2
+fi
+
+cat <<INFO
+
+  edudx is serving on http://$LISTEN
+  Demo logins (password: $PASSWORD):
+    admin         ministry admin (everything)
+    hanoi.admin   unit admin of the Hà Nội Department of Education and Training
+    hcm.admin     unit admin of the Ho Chi Minh City Department
+    reviewer      reviewer
+    teacher       teacher at THPT Chu Văn An
+    learner       learner at THPT Chu Văn An
+  API: http://$LISTEN/api/v1/openapi.json   Stop with Ctrl-C.
+
+INFO
+exec "$BIN" serve --listen "$LISTEN" --access-log off
