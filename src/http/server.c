@@ -51,7 +51,15 @@ struct edx_req {
     const char *session_token;
     int status;
     size_t bytes;
+    const char *raw_uri; /* as received, before percent-decoding */
+    int started;
+    edx_resp pending; /* an answer decided before the body: sent once the body is skipped */
+    int has_pending;
+    size_t skipped;   /* body bytes read and dropped while an answer is pending */
 };
+
+/* Body bytes we read and drop to answer politely before closing instead. */
+#define SKIP_LIMIT (16u << 20)
 
 /* ---- server state (one server per process) ----------------------------------------------- */
 
@@ -602,6 +610,14 @@ static void client_addr(edx_req *r)
 /* First call: everything known from the headers. 1 when `out` holds the answer already. */
 static int begin(edx_req *r, edx_resp *out)
 {
+    /* An encoded NUL ends the decoded path early: refuse what the decoding would hide. */
+    const char *q = r->raw_uri ? strchr(r->raw_uri, '?') : NULL;
+    size_t plen = r->raw_uri ? (q ? (size_t)(q - r->raw_uri) : strlen(r->raw_uri)) : 0;
+    for (size_t i = 0; i + 2 < plen; i++)
+        if (r->raw_uri[i] == '%' && r->raw_uri[i + 1] == '0' && r->raw_uri[i + 2] == '0') {
+            resp_fail(out, EDX_EINVAL, 400, "invalid_path", "%s", "the path contains a NUL byte");
+            return 1;
+        }
     if (bad_path(r->url)) {
         resp_fail(out, EDX_EINVAL, 400, "invalid_path", "%s",
                   "the path is not allowed (dot segments, back slashes or control characters)");
@@ -663,6 +679,26 @@ static void dispatch(edx_req *r, edx_resp *out)
     }
 }
 
+/* Called when the request line has arrived: the request object starts here. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    edx_req *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    atomic_fetch_add(&S.inflight, 1);
+    edx_arena_init(&r->arena, 4096);
+    r->conn = c;
+    r->start_ns = edx_mono_ns();
+    r->route_idx = S.nroutes + 1;
+    r->raw_uri = edx_arena_strdup(&r->arena, uri ? uri : "");
+    return r;
+}
+
+static int is_api(const char *url)
+{
+    return strncmp(url, "/api/", 5) == 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **con_cls)
@@ -672,41 +708,61 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     edx_req *r = *con_cls;
     edx_resp out;
     memset(&out, 0, sizeof out);
-    if (!r) {
-        r = calloc(1, sizeof *r);
-        if (!r) return MHD_NO;
-        *con_cls = r;
-        atomic_fetch_add(&S.inflight, 1);
-        edx_arena_init(&r->arena, 4096);
+    if (!r) return MHD_NO;
+    if (!r->started) {
+        r->started = 1;
         r->conn = c;
         r->url = url;
         r->method = method;
-        r->start_ns = edx_mono_ns();
-        r->route_idx = S.nroutes + 1;
         new_id(r);
         client_addr(r);
-        if (begin(r, &out)) return send_resp(r, &out, strncmp(url, "/api/", 5) == 0 || out.json);
+        if (begin(r, &out)) {
+            /* Answer after the body (skipped) so the connection can stay open, unless the
+             * declared body is too big to be worth reading. */
+            const char *cl = edx_req_header(r, "Content-Length");
+            unsigned long long n = cl ? strtoull(cl, NULL, 10) : 0;
+            if (n > SKIP_LIMIT) return send_resp(r, &out, is_api(url) || out.json);
+            r->pending = out;
+            r->has_pending = 1;
+        }
         return MHD_YES;
     }
     if (*upload_size) {
-        if (r->responded) {
-            *upload_size = 0;
-            return MHD_YES;
+        size_t n = *upload_size;
+        *upload_size = 0;
+        if (r->responded) return MHD_YES;
+        if (r->has_pending) {
+            r->skipped += n;
+            if (r->skipped <= SKIP_LIMIT) return MHD_YES;
+            json_decref(r->pending.json);
+            r->has_pending = 0;
+            raw_reply(r, 413, "Content Too Large", "payload_too_large", "the body is too large");
+            return MHD_NO;
         }
         if (timed_out(r)) {
             raw_reply(r, 408, "Request Timeout", "request_timeout",
                       "the request body arrived too slowly");
             return MHD_NO;
         }
-        if (r->body.len + *upload_size > r->body_limit) {
-            raw_reply(r, 413, "Content Too Large", "payload_too_large", "the body is too large");
-            return MHD_NO;
+        if (r->body.len + n > r->body_limit) {
+            /* Streamed past the limit: drop what came and skip the rest, then answer. */
+            char *msg = edx_arena_printf(&r->arena, "the body is larger than %zu bytes",
+                                         r->body_limit);
+            resp_fail(&r->pending, EDX_ELIMIT, 413, "payload_too_large", "%s",
+                      msg ? msg : "too large");
+            r->has_pending = 1;
+            r->skipped = r->body.len + n;
+            edx_buf_free(&r->body);
+            return MHD_YES;
         }
-        if (edx_buf_append(&r->body, upload_data, *upload_size)) return MHD_NO;
-        *upload_size = 0;
+        if (edx_buf_append(&r->body, upload_data, n)) return MHD_NO;
         return MHD_YES;
     }
     if (r->responded) return MHD_YES;
+    if (r->has_pending) {
+        r->has_pending = 0;
+        return send_resp(r, &r->pending, is_api(url) || r->pending.json);
+    }
     if (timed_out(r)) {
         resp_fail(&out, EDX_ELIMIT, 408, "request_timeout", "%s",
                   "the request body arrived too slowly");
@@ -750,6 +806,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     *con_cls = NULL;
     int64_t ns = edx_mono_ns() - r->start_ns;
     if (!r->status) r->status = toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? 408 : 499;
+    if (r->has_pending) json_decref(r->pending.json);
     edx_metrics_observe(r->route_idx, r->status, ns);
     if (S.access_log) access_log(r, ns);
     edx_buf_free(&r->body);
@@ -925,7 +982,7 @@ int edx_serve(const edx_server_cfg *cfg)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)cfg->max_per_ip, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
         MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "edudx serve: cannot listen on %s: %s\n", cfg->listen, strerror(errno));

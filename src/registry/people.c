@@ -80,18 +80,25 @@ static json_t *person_json(edx_rows *r)
     return o;
 }
 
-/* One person by a WHERE clause; checks the caller may read the person's unit. */
+/*
+ * One person by a WHERE clause; checks the caller may read the person's unit.
+ * Out of scope gives 403 for a record id but 404 for an ID-number lookup
+ * (`hide`): telling that a citizen is registered elsewhere would leak it.
+ */
 static int person_one(edx_db *db, const edx_principal *p, const char *sql, const edx_dbv *args,
-                      int nargs, json_t **out, edx_err *err)
+                      int nargs, int hide, json_t **out, edx_err *err)
 {
     edx_rows *r;
     int rc = edx_db_query(db, &r, sql, args, nargs, err);
     if (rc < 0) return rc;
     rc = edx_rows_next(r, err);
-    if (rc == 1 && !edx_scope_can_read(p, edx_rows_text(r, 9))) rc = 0; /* not in scope: absent */
-    if (rc == 1) *out = person_json(r);
+    int denied = rc == 1 && !edx_scope_can_read(p, edx_rows_text(r, 9));
+    if (rc == 1 && !denied) *out = person_json(r);
     edx_rows_close(r);
-    if (rc == 0) return edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", "", "person not found");
+    if (denied && !hide)
+        return edx_err_forbidden(err, "this person belongs to a unit outside your subtree");
+    if (rc == 0 || denied)
+        return edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", "", "person not found");
     return rc < 0 ? rc : 0;
 }
 
@@ -156,7 +163,7 @@ int edx_person_get(edx_db *db, edx_arena *a, const edx_principal *p, int64_t id,
 {
     (void)a;
     return person_one(db, p, "SELECT " PERSON_COLS PERSON_FROM " WHERE x.id = ?",
-                      EDX_DB_ARGS(EDX_DB_INT(id)), out, err);
+                      EDX_DB_ARGS(EDX_DB_INT(id)), 0, out, err);
 }
 
 int edx_person_find_nid(edx_db *db, edx_arena *a, const edx_principal *p,
@@ -169,7 +176,7 @@ int edx_person_find_nid(edx_db *db, edx_arena *a, const edx_principal *p,
     char h[EDX_SHA256_HEX];
     edx_nid_hash(key, nid, h);
     return person_one(db, p, "SELECT " PERSON_COLS PERSON_FROM " WHERE x.nid_hash = ?",
-                      EDX_DB_ARGS(EDX_DB_TEXT(h)), out, err);
+                      EDX_DB_ARGS(EDX_DB_TEXT(h)), 1, out, err);
 }
 
 int edx_person_list(edx_db *db, edx_arena *a, const edx_principal *p, const char *unit_code,

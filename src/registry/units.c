@@ -426,6 +426,7 @@ typedef struct applier {
     edx_map known;    /* code → unit_rec (from the store), or &missing */
     edx_map provinces;
     errlist errs;
+    int scope_errors; /* rows refused because they reach outside the caller's subtree */
     edx_err *err;
 } applier;
 
@@ -649,7 +650,10 @@ static int plan(applier *ap, urow *rows, long n, int mode)
     for (long i = 0; i < n; i++) {
         urow *w = &rows[i];
         if (check_fields(ap, w)) return edx_err_nomem(ap->err);
-        if (edx_unit_code_check(w->code, "code", NULL) < 0) continue;
+        if (edx_unit_code_check(w->code, "code", NULL) < 0) {
+            w->code = NULL; /* reported; nothing else to check on this row */
+            continue;
+        }
         urow *prev = edx_map_get(&ap->file, w->code);
         if (prev) {
             if (add_error(ap, w->line, "code", "code %s already appears in row %ld", w->code,
@@ -695,11 +699,13 @@ static int plan(applier *ap, urow *rows, long n, int mode)
         }
         unit_rec *u = w->existing;
         if (u && !edx_scope_can_write(ap->p, u->path)) {
+            ap->scope_errors++;
             if (add_error(ap, w->line, "code", "unit %s is outside your unit's subtree", w->code))
                 return edx_err_nomem(ap->err);
             continue;
         }
         if (!edx_scope_can_write(ap->p, w->path)) {
+            ap->scope_errors++;
             if (add_error(ap, w->line, "parent_code",
                           "unit %s would be placed outside your unit's subtree", w->code))
                 return edx_err_nomem(ap->err);
@@ -822,19 +828,24 @@ static int apply_rows(applier *ap, urow *rows, long n, int mode, int dry_run,
             /* A single API object: report like any field error. */
             edx_err_set(err, EDX_EINVAL, 400, "invalid_field", ap->errs.v[0].column, "%s",
                         ap->errs.v[0].reason);
-            if (strstr(ap->errs.v[0].reason, "outside your unit")) {
+            if (ap->scope_errors) {
                 err->rc = EDX_EPERM;
                 err->status = 403;
                 snprintf(err->code, sizeof err->code, "forbidden");
             }
             return err->rc;
         }
-        edx_err_set(err, EDX_EINVAL, 400, "invalid_csv", "file",
-                    "%ld problem%s in the file; nothing was imported", ap->errs.total,
-                    ap->errs.total == 1 ? "" : "s");
+        if (ap->scope_errors)
+            edx_err_set(err, EDX_EPERM, 403, "forbidden", "file",
+                        "%d row%s reach outside your unit's subtree; nothing was imported",
+                        ap->scope_errors, ap->scope_errors == 1 ? "" : "s");
+        else
+            edx_err_set(err, EDX_EINVAL, 400, "invalid_csv", "file",
+                        "%ld problem%s in the file; nothing was imported", ap->errs.total,
+                        ap->errs.total == 1 ? "" : "s");
         err->rows = ap->errs.v;
         err->nrows = ap->errs.n;
-        return EDX_EINVAL;
+        return err->rc;
     }
     for (long i = 0; i < n; i++) {
         if (rows[i].action == ACT_CREATE) rep->created++;

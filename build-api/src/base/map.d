@@ -1,0 +1,3 @@
+build-api/src/base/map.o: src/base/map.c src/base/map.h src/base/arena.h
+src/base/map.h:
+src/base/arena.h:

@@ -1,0 +1,2 @@
+build-api/src/crypto/crypto.o: src/crypto/crypto.c src/crypto/crypto.h
+src/crypto/crypto.h:

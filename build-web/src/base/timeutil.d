@@ -1,0 +1,2 @@
+build-web/src/base/timeutil.o: src/base/timeutil.c src/base/timeutil.h
+src/base/timeutil.h:

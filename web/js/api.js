@@ -1,0 +1,95 @@
+// Talking to the edudx JSON API. The session lives in an HttpOnly cookie; the
+// CSRF token from the session answer is kept here, in memory only, and sent
+// with every request that changes something.
+
+let csrfToken = null;
+let authLostHandler = null;
+
+export class ApiError extends Error {
+  constructor(status, body, retryAfter) {
+    const e = (body && body.error) || {};
+    super(e.message || `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;          // 0 when the server could not be reached
+    this.code = e.code || '';
+    this.field = e.field || '';
+    this.retryAfter = retryAfter;  // seconds, from Retry-After, or null
+  }
+}
+
+export function setCsrf(token) {
+  csrfToken = token || null;
+}
+
+// Called once with the error whenever an API call answers 401 (session gone).
+export function onAuthLost(fn) {
+  authLostHandler = fn;
+}
+
+/**
+ * request('GET', '/api/v1/units', { query: {parent: ''} })
+ * Options: query (object), body (JSON), signal, expect401 (do not treat 401 as a lost session).
+ */
+export async function request(method, path, opts = {}) {
+  let url = path;
+  if (opts.query) {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(opts.query)) {
+      if (v !== undefined && v !== null) qs.append(k, String(v));
+    }
+    const s = qs.toString();
+    if (s) url += (url.includes('?') ? '&' : '?') + s;
+  }
+  const headers = { Accept: 'application/json' };
+  const init = { method, headers, credentials: 'same-origin', signal: opts.signal, cache: 'no-store' };
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(opts.body);
+  }
+  let res;
+  try {
+    res = await fetch(url, init);
+  } catch (e) {
+    if (e && e.name === 'AbortError') throw e;
+    throw new ApiError(0, null, null);
+  }
+  let body = null;
+  if (res.status !== 204) {
+    const text = await res.text();
+    if (text) {
+      try { body = JSON.parse(text); } catch { body = null; }
+    }
+  }
+  if (!res.ok) {
+    const ra = res.headers.get('Retry-After');
+    const err = new ApiError(res.status, body, ra && /^\d+$/.test(ra) ? Number(ra) : null);
+    if (res.status === 401 && !opts.expect401 && authLostHandler) authLostHandler(err);
+    throw err;
+  }
+  return body;
+}
+
+export const api = {
+  getSession: () => request('GET', '/api/v1/session', { expect401: true }),
+  login: (username, password) =>
+    request('POST', '/api/v1/session', { body: { username, password }, expect401: true }),
+  logout: () => request('DELETE', '/api/v1/session', { expect401: true }),
+  provinces: () => request('GET', '/api/v1/provinces'),
+  units: (query, signal) => request('GET', '/api/v1/units', { query, signal }),
+  unit: (code, signal) => request('GET', `/api/v1/units/${encodeURIComponent(code)}`, { signal }),
+  people: (unit, signal) => request('GET', '/api/v1/people', { query: { unit, limit: 200 }, signal }),
+};
+
+// Every page of a unit list (children of a unit), up to `max` units.
+export async function allUnits(query, { signal, max = 2000 } = {}) {
+  const out = [];
+  let offset = 0;
+  for (;;) {
+    const page = await api.units({ ...query, limit: 500, offset }, signal);
+    out.push(...(page.units || []));
+    if (page.next_offset === null || page.next_offset === undefined || out.length >= max) break;
+    offset = page.next_offset;
+  }
+  return out;
+}
