@@ -697,20 +697,48 @@ test('every write left one audit record and the chain verifies', async () => {
   assert.ok(!raw.includes(PASSWORD));
 });
 
+// ---- throttling (late: it locks out this client address) -------------------------------------
+
+test('sign-in is throttled per account, also for accounts that do not exist', async () => {
+  const c = new Client(srv.base);
+  for (const user of ['learner', 'ghost.account']) {
+    for (let i = 0; i < 5; i++) assert.equal((await c.post('/api/v1/session', { username: user, password: 'wrong-pass-' + i })).status, 401);
+    const r = await c.post('/api/v1/session', { username: user, password: PASSWORD });
+    assert.equal(r.status, 429, user);
+    assert.ok(Number(r.headers.get('retry-after')) > 800, user);
+    assert.equal(r.body.error.code, 'too_many_attempts');
+  }
+  // Another account from the same address is still fine (below the address limit).
+  assert.equal((await c.post('/api/v1/session', { username: 'teacher', password: PASSWORD })).status, 200);
+});
+
+test('sign-in is throttled per client address across accounts', async () => {
+  const c = new Client(srv.base);
+  let status = 0;
+  for (let i = 0; i < 40 && status !== 429; i++) {
+    status = (await c.post('/api/v1/session', { username: `spray${i}`, password: 'wrong-pass-x' })).status;
+  }
+  assert.equal(status, 429);
+  const r = await c.post('/api/v1/session', { username: 'admin', password: PASSWORD });
+  assert.equal(r.status, 429);
+});
+
 // ---- graceful shutdown (last: it stops the server) ---------------------------------------------
 
 test('SIGTERM lets a request in flight finish, then exits 0', async () => {
-  const payload = JSON.stringify({ username: 'admin', password: PASSWORD });
-  const head = `POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\n\r\n`;
+  const payload = JSON.stringify({ code: 'LATE-WRITE', name: 'Trường cuối', type: 'school', parent_code: 'SGDDT-HUE' });
+  const head = 'POST /api/v1/units HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+    `Authorization: Bearer ${tokens.ministry_admin}\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n`;
   const pending = rawRequest(port, [head, payload.slice(0, 10), payload.slice(10)], { delayMs: 700, timeoutMs: 10000 });
   await new Promise((r) => setTimeout(r, 300));
   srv.proc.kill('SIGTERM');
   const r = await pending;
-  assert.equal(r.status, 200, r.text.slice(0, 200));
+  assert.equal(r.status, 201, r.text.slice(0, 200));
   const { code } = await srv.exited;
   assert.equal(code, 0);
   await assert.rejects(fetch(srv.base + '/healthz'));
   assert.match(srv.log, /http.drain/);
+  assert.match(dbExec(store, "SELECT name FROM units WHERE code = 'LATE-WRITE'"), /Trường cuối/);
 });
 
 const failed = await run(SUITE);

@@ -1,2 +1,0 @@
-build-api/src/base/embed.o: src/base/embed.c src/base/embed.h
-src/base/embed.h:

@@ -1,3 +1,0 @@
-build-api/src/base/map.o: src/base/map.c src/base/map.h src/base/arena.h
-src/base/map.h:
-src/base/arena.h:

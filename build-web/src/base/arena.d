@@ -1,2 +1,0 @@
-build-web/src/base/arena.o: src/base/arena.c src/base/arena.h
-src/base/arena.h:

@@ -1,2 +1,0 @@
-build-web/src/base/timeutil.o: src/base/timeutil.c src/base/timeutil.h
-src/base/timeutil.h:
