@@ -314,26 +314,36 @@ static enum MHD_Result send_resp(edx_req *r, edx_resp *resp, int api)
     return ok;
 }
 
-/* Reply on the socket itself and let the caller close (mid-body 408/413). */
-static void raw_reply(edx_req *r, int status, const char *reason, const char *code,
-                      const char *msg)
+/*
+ * Write an error answer on the socket itself and let the caller close the
+ * connection: for a body that must be cut off midway (too slow, or too big to
+ * skip), where libmicrohttpd can no longer queue a response. `resp` is an
+ * edx_resp holding a JSON error; it is consumed.
+ */
+static void raw_reply(edx_req *r, edx_resp *resp)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-    r->status = status;
+    size_t bl = 0;
+    char *body = resp->json ? edx_json_dump(resp->json, &bl) : NULL;
+    json_decref(resp->json);
+    resp->json = NULL;
+    r->status = resp->status;
     r->responded = 1;
-    if (!ci) return;
-    char body[300], head[400];
-    int bl = snprintf(body, sizeof body,
-                      "{\"error\":{\"code\":\"%s\",\"message\":\"%s\",\"field\":\"\"}}", code, msg);
-    int hl = snprintf(head, sizeof head,
-                      "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nConnection: close\r\n"
-                      "Cache-Control: no-store\r\nX-Request-Id: %s\r\nContent-Length: %d\r\n\r\n",
-                      status, reason, r->id, bl);
-    r->bytes = (size_t)bl;
-    (void)!send(ci->connect_fd, head, (size_t)hl, MSG_NOSIGNAL | MSG_DONTWAIT | MSG_MORE);
-    (void)!send(ci->connect_fd, body, (size_t)bl, MSG_NOSIGNAL | MSG_DONTWAIT);
-    shutdown(ci->connect_fd, SHUT_WR);
+    r->bytes = bl;
+    if (ci && body) {
+        char head[400];
+        int hl = snprintf(head, sizeof head,
+                          "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
+                          "Connection: close\r\nCache-Control: no-store\r\nX-Request-Id: %s\r\n"
+                          "Content-Length: %zu\r\n\r\n",
+                          resp->status, MHD_get_reason_phrase_for((unsigned)resp->status), r->id,
+                          bl);
+        (void)!send(ci->connect_fd, head, (size_t)hl, MSG_NOSIGNAL | MSG_DONTWAIT | MSG_MORE);
+        (void)!send(ci->connect_fd, body, bl, MSG_NOSIGNAL | MSG_DONTWAIT);
+        shutdown(ci->connect_fd, SHUT_WR);
+    }
+    free(body);
 }
 
 /* ---- static files -------------------------------------------------------------------------- */
@@ -498,6 +508,8 @@ static int authorise(edx_req *r, edx_resp *out)
     edx_err_clear(&e);
     const edx_route *rt = r->route;
     edx_principal_public(&r->who);
+    /* Routes open to anyone ignore credentials: a probe with a stale token still works. */
+    if (rt->roles & EDX_ROLE_BIT(EDX_ROLE_PUBLIC)) return 0;
     const char *authz = edx_req_header(r, "Authorization");
     const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
     int needs_db = authz || cookie;
@@ -720,8 +732,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             /* Answer after the body (skipped) so the connection can stay open, unless the
              * declared body is too big to be worth reading. */
             const char *cl = edx_req_header(r, "Content-Length");
+            const char *expect = edx_req_header(r, "Expect");
             unsigned long long n = cl ? strtoull(cl, NULL, 10) : 0;
-            if (n > SKIP_LIMIT) return send_resp(r, &out, is_api(url) || out.json);
+            /* A client waiting for "100 Continue" has sent no body yet: answer at once. */
+            if (n > SKIP_LIMIT || (expect && strcasecmp(expect, "100-continue") == 0))
+                return send_resp(r, &out, is_api(url) || out.json);
             r->pending = out;
             r->has_pending = 1;
         }
@@ -733,15 +748,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (r->responded) return MHD_YES;
         if (r->has_pending) {
             r->skipped += n;
-            if (r->skipped <= SKIP_LIMIT) return MHD_YES;
-            json_decref(r->pending.json);
+            if (r->skipped <= SKIP_LIMIT && !timed_out(r)) return MHD_YES;
             r->has_pending = 0;
-            raw_reply(r, 413, "Content Too Large", "payload_too_large", "the body is too large");
+            raw_reply(r, &r->pending); /* the answer already decided, then close */
             return MHD_NO;
         }
         if (timed_out(r)) {
-            raw_reply(r, 408, "Request Timeout", "request_timeout",
+            resp_fail(&out, EDX_ELIMIT, 408, "request_timeout", "%s",
                       "the request body arrived too slowly");
+            raw_reply(r, &out);
             return MHD_NO;
         }
         if (r->body.len + n > r->body_limit) {

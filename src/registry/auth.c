@@ -419,8 +419,10 @@ int edx_token_create(edx_db *db, edx_arena *a, const edx_principal *p, const cha
         rc = edx_err_nomem(err);
         goto done;
     }
-    *out = json_pack("{s:s,s:s,s:s,s:s,s:s}", "id", pubid, "user", username, "name", clean,
-                     "scope", scope, "expires_at", ts);
+    char cts[32];
+    edx_time_iso(now, cts);
+    *out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:n}", "id", pubid, "user", username, "name", clean,
+                     "scope", scope, "created_at", cts, "expires_at", ts, "revoked_at");
     rc = 0;
 done:
     edx_wipe(secret, sizeof secret);

@@ -159,13 +159,17 @@ static int h_units_import(edx_req *r, edx_resp *out)
     edx_err e;
     edx_err_clear(&e);
     const char *ct = edx_req_header(r, "Content-Type");
-    if (!ct || strncasecmp(ct, "text/csv", 8) != 0) {
+    if (!ct || strncasecmp(ct, "text/csv", 8) != 0 || (ct[8] && ct[8] != ';' && ct[8] != ' ')) {
         edx_err_set(&e, EDX_EINVAL, 415, "unsupported_media_type", "",
                     "send the file as text/csv (RFC 4180, UTF-8)");
         return edx_resp_error(out, &e);
     }
     const char *dry = edx_req_query(r, "dry_run");
     int dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
+    if (dry && !dry_run && strcmp(dry, "0") != 0 && strcmp(dry, "false") != 0) {
+        edx_err_invalid(&e, "dry_run", "dry_run must be 1, true, 0 or false");
+        return edx_resp_error(out, &e);
+    }
     size_t len;
     const char *data = edx_req_body(r, &len);
     edx_import_report rep;
@@ -344,8 +348,11 @@ static int h_user_password(edx_req *r, edx_resp *out)
             rc = edx_err_invalid(&e, "current_password", "current_password is required");
         } else if (edx_user_check_password(edx_req_db(r), edx_req_arena(r), &edx_req_cfg(r)->auth,
                                            username, current, edx_req_client(r), &wait, &e2) < 0) {
-            if (e2.rc == EDX_ELIMIT) e = e2;
-            else
+            if (e2.rc == EDX_ELIMIT) {
+                e = e2;
+                char *ra = edx_arena_printf(edx_req_arena(r), "%lld", (long long)wait);
+                if (ra) edx_resp_header(out, "Retry-After", ra);
+            } else
                 edx_err_set(&e, EDX_EPERM, 403, "forbidden", "current_password",
                             "the current password is wrong");
             rc = e.rc;
@@ -386,6 +393,11 @@ static int h_token_create(edx_req *r, edx_resp *out)
     const char *name = NULL, *scope = NULL;
     int64_t days = 90;
     char *secret = NULL;
+    if (edx_req_who(r)->via == EDX_AUTH_TOKEN) {
+        /* A token minting tokens would let a leaked short-lived one outlive itself. */
+        edx_err_forbidden(&e, "sign in with your password to create API tokens");
+        return edx_resp_error(out, &e);
+    }
     int rc = edx_req_json(r, &body, &e);
     if (rc == 0) rc = edx_json_only(body, token_fields, &e);
     if (rc == 0) rc = edx_json_get_str(body, "name", 1, &name, &e);

@@ -402,6 +402,7 @@ int edx_province_list(edx_db *db, json_t **out, edx_err *err)
 /* ---- writing: one path for CSV rows and API bodies ------------------------------------- */
 
 enum { ACT_CREATE = 1, ACT_UPDATE, ACT_UNCHANGED };
+enum { ABSENT_PARENT = 1, ABSENT_PROVINCE = 2, ABSENT_STATUS = 4, ABSENT_NAME_EN = 8 };
 enum { MODE_UPSERT = 0, MODE_CREATE, MODE_UPDATE };
 
 typedef struct urow {
@@ -427,6 +428,7 @@ typedef struct applier {
     edx_map provinces;
     errlist errs;
     int scope_errors; /* rows refused because they reach outside the caller's subtree */
+    unsigned absent;  /* ABSENT_* columns the CSV lacks: existing units keep those values */
     edx_err *err;
 } applier;
 
@@ -548,7 +550,7 @@ static int check_fields(applier *ap, urow *w)
             return -1;
     }
     if (!w->status || !*w->status) {
-        w->status = "active";
+        w->status = w->existing ? w->existing->status : "active";
     } else if (!in_list(unit_statuses, w->status)) {
         if (add_error(ap, w->line, "status",
                       "unknown status \"%.40s\" (use active, inactive or closed)", w->status))
@@ -649,6 +651,16 @@ static int plan(applier *ap, urow *rows, long n, int mode)
     if (n > 200 && (rc = preload_all(ap)) < 0) return rc;
     for (long i = 0; i < n; i++) {
         urow *w = &rows[i];
+        if (edx_unit_code_check(w->code, "code", NULL) == 0) {
+            w->existing = known(ap, w->code, &rc);
+            if (rc < 0) return rc;
+            /* Columns the file does not have keep their stored values. */
+            unit_rec *u = w->existing;
+            if (u && (ap->absent & ABSENT_PARENT)) w->parent_code = u->parent_code;
+            if (u && (ap->absent & ABSENT_PROVINCE)) w->province = u->province;
+            if (u && (ap->absent & ABSENT_STATUS)) w->status = u->status;
+            if (u && (ap->absent & ABSENT_NAME_EN)) w->name_en = u->name_en;
+        }
         if (check_fields(ap, w)) return edx_err_nomem(ap->err);
         if (edx_unit_code_check(w->code, "code", NULL) < 0) {
             w->code = NULL; /* reported; nothing else to check on this row */
@@ -951,6 +963,10 @@ int edx_units_import_csv(edx_db *db, edx_arena *a, const edx_principal *p, const
     }
     for (int j = 0; j < 3; j++)
         if (col[j] < 0) add_error(&ap, 1, csv_columns[j], "the header lacks column %s", csv_columns[j]);
+    if (col[3] < 0) ap.absent |= ABSENT_PARENT;
+    if (col[4] < 0) ap.absent |= ABSENT_PROVINCE;
+    if (col[5] < 0) ap.absent |= ABSENT_STATUS;
+    if (col[6] < 0) ap.absent |= ABSENT_NAME_EN;
     if (ap.errs.total) {
         edx_err_set(err, EDX_EINVAL, 400, "invalid_csv", "file",
                     "the header row is wrong; nothing was imported");
@@ -1091,6 +1107,9 @@ static int unit_write(edx_db *db, edx_arena *a, const edx_principal *p, const ch
     const char **dst[6] = {&w.name, &w.type, &w.parent_code, &w.province, &w.status, &w.name_en};
     for (int j = 0; j < 6; j++)
         if ((rc = take(body, unit_fields[j + 1], dst[j], err)) < 0) return rc;
+    json_t *st = json_object_get(body, "status");
+    if (st && (json_is_null(st) || (json_is_string(st) && !*json_string_value(st))))
+        return edx_err_invalid(err, "status", "status must be active, inactive or closed");
     if (!w.name) return edx_err_invalid(err, "name", "name is required");
     if (!w.type) return edx_err_invalid(err, "type", "type is required");
     applier ap;

@@ -89,7 +89,8 @@ static int can_manage(const edx_principal *p, const char *role, const char *unit
 {
     if (p->role == EDX_ROLE_MINISTRY_ADMIN) return p->via != EDX_AUTH_TOKEN || p->token_write;
     if (p->role != EDX_ROLE_UNIT_ADMIN) return 0;
-    if (role && strcmp(role, "ministry_admin") == 0) return 0;
+    /* Ministry admins and reviewers reach the whole country: not for a unit admin to make. */
+    if (role && (strcmp(role, "ministry_admin") == 0 || strcmp(role, "reviewer") == 0)) return 0;
     return unit_path && edx_scope_can_write(p, unit_path);
 }
 
@@ -137,6 +138,10 @@ int edx_user_get(edx_db *db, edx_arena *a, const edx_principal *p, const char *u
                  json_t **out, edx_err *err)
 {
     (void)a;
+    int self = p->username && strcmp(p->username, username) == 0;
+    /* Only admins look accounts up: others get the same answer whether a name exists or not. */
+    if (!self && p->role != EDX_ROLE_MINISTRY_ADMIN && p->role != EDX_ROLE_UNIT_ADMIN)
+        return edx_err_forbidden(err, "you can see only your own account");
     edx_rows *r;
     int rc = edx_db_query(db, &r, "SELECT " USER_COLS USER_FROM " WHERE x.username = ?",
                           EDX_DB_ARGS(EDX_DB_TEXT(username)), err);
@@ -144,7 +149,6 @@ int edx_user_get(edx_db *db, edx_arena *a, const edx_principal *p, const char *u
     rc = edx_rows_next(r, err);
     if (rc == 1) {
         const char *role = edx_rows_text(r, 3), *path = edx_rows_text(r, 8);
-        int self = p->user_id && p->user_id == edx_rows_int(r, 0);
         if (self || p->role == EDX_ROLE_MINISTRY_ADMIN || can_manage(p, role, path))
             *out = user_json(r);
         else
@@ -250,11 +254,11 @@ int edx_user_list(edx_db *db, edx_arena *a, const edx_principal *p, json_t **out
     return 0;
 }
 
-/* Sessions end when an account's password or status changes. */
-static int end_sessions(edx_db *db, int64_t user_id, edx_err *err)
+/* Sessions end when an account's password or status changes (all but `keep`, the caller's). */
+static int end_sessions(edx_db *db, int64_t user_id, int64_t keep, edx_err *err)
 {
-    int rc = edx_db_exec(db, "DELETE FROM sessions WHERE user_id = ?",
-                         EDX_DB_ARGS(EDX_DB_INT(user_id)), err);
+    int rc = edx_db_exec(db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?",
+                         EDX_DB_ARGS(EDX_DB_INT(user_id), EDX_DB_INT(keep)), err);
     return rc < 0 ? rc : 0;
 }
 
@@ -278,7 +282,7 @@ int edx_user_set_password(edx_db *db, edx_arena *a, const edx_principal *p, cons
                                  EDX_DB_INT(u.id)),
                      err);
     edx_wipe(hash, sizeof hash);
-    if (rc >= 0) rc = end_sessions(db, u.id, err);
+    if (rc >= 0) rc = end_sessions(db, u.id, self ? p->session_id : 0, err);
     char *target = edx_arena_printf(a, "user:%s", username);
     return reg_finish_write(db, p, "user.password", target ? target : "user", NULL, NULL, NULL,
                             rc, err);
@@ -299,7 +303,7 @@ int edx_user_set_status(edx_db *db, edx_arena *a, const edx_principal *p, const 
     rc = edx_db_exec(db, "UPDATE users SET status = ?, updated_at = ? WHERE id = ?",
                      EDX_DB_ARGS(EDX_DB_TEXT(status), EDX_DB_INT(edx_now()), EDX_DB_INT(u.id)),
                      err);
-    if (rc >= 0 && strcmp(status, "disabled") == 0) rc = end_sessions(db, u.id, err);
+    if (rc >= 0 && strcmp(status, "disabled") == 0) rc = end_sessions(db, u.id, 0, err);
     json_t *before = json_pack("{s:s}", "status", u.status);
     json_t *after = json_pack("{s:s}", "status", status);
     char *target = edx_arena_printf(a, "user:%s", username);

@@ -189,6 +189,7 @@ test('changing a password needs the current one and ends other sessions', async 
   const ok = await c.post('/api/v1/users/reviewer/password', { password: 'new-pass-phrase-42', current_password: PASSWORD });
   assert.equal(ok.status, 204);
   assert.equal((await other.get('/api/v1/session')).status, 401);
+  assert.equal((await c.get('/api/v1/session')).status, 200); // the session that changed it stays
   const back = await srv.login('reviewer', 'new-pass-phrase-42');
   const restore = await back.post('/api/v1/users/reviewer/password', { password: PASSWORD, current_password: 'new-pass-phrase-42' });
   assert.equal(restore.status, 204);
@@ -238,6 +239,22 @@ test('API tokens: shown once, hashed at rest, scoped, revocable', async () => {
   assert.equal((await t.get('/api/v1/units/SGDDT-HA-NOI')).status, 401);
 });
 
+test('a token cannot mint tokens; a stale token does not break public routes', async () => {
+  const r = await unchanged(() => bearer(tokens.unit_admin).post('/api/v1/tokens', { name: 'forever', scope: 'write', expires_in_days: 730 }));
+  assert.equal(r.status, 403);
+  const h = await new Client(srv.base).get('/healthz', { authorization: 'Bearer edx_0000000000000000_' + 'x'.repeat(43) });
+  assert.equal(h.status, 200);
+});
+
+test('only admins look up accounts: others cannot tell which names exist', async () => {
+  const t = bearer(tokens.teacher);
+  const a = await t.get('/api/v1/users/admin');
+  const b = await t.get('/api/v1/users/no.such.person');
+  assert.equal(a.status, 403);
+  assert.deepEqual(a.body, b.body);
+  assert.equal((await t.get('/api/v1/users/teacher')).status, 200);
+});
+
 test('write tokens can write without CSRF; expired and malformed tokens are refused', async () => {
   const t = bearer(tokens.unit_admin);
   const r = await t.patch('/api/v1/units/THPT-CVA', { name_en: 'Chu Van An High School (Hanoi)' });
@@ -260,10 +277,14 @@ const SCOPE_UNIT = { public: 'BGDDT', ministry_admin: 'BGDDT', unit_admin: 'SGDD
 
 test('every route × every role: allowed roles get through, others get 401/403', async () => {
   assert.ok(routes.length >= 20);
+  const sessions = { public: new Client(srv.base) };
+  for (const [role, user] of Object.entries(ROLE_USER)) sessions[role] = await srv.login(user);
   let checked = 0;
   for (const rt of routes) {
     for (const role of ['public', ...Object.keys(ROLE_USER)]) {
-      const c = role === 'public' ? new Client(srv.base) : bearer(tokens[role]);
+      let c = sessions[role];
+      // Signing out would end the shared session: use a throwaway one for that route.
+      if (rt.method === 'DELETE' && rt.path === '/api/v1/session' && role !== 'public') c = await srv.login(ROLE_USER[role]);
       const url = rt.path
         .replace('{code}', SCOPE_UNIT[role])
         .replace('{username}', ROLE_USER[role] || 'admin')
@@ -273,7 +294,6 @@ test('every route × every role: allowed roles get through, others get 401/403',
       let headers = {};
       if (rt.upload) { body = 'code,name,type\r\n'; headers = { 'content-type': 'text/csv' }; }
       else if (rt.method === 'POST' || rt.method === 'PATCH') body = {};
-      // Leave the shared session alone: signing out is checked elsewhere.
       const r = await c.req(rt.method, url, body, headers);
       const allowed = rt.roles.includes(role);
       const where = `${rt.method} ${rt.path} as ${role}: ${r.status} ${r.text.slice(0, 120)}`;
@@ -283,6 +303,17 @@ test('every route × every role: allowed roles get through, others get 401/403',
     }
   }
   assert.equal(checked, routes.length * 6);
+});
+
+test('an API token is gated exactly like a session', async () => {
+  for (const [role, token] of Object.entries(tokens)) {
+    const t = bearer(token);
+    const audit = await t.get('/api/v1/audit?limit=1');
+    assert.equal(audit.status, role === 'ministry_admin' ? 200 : 403, role);
+    const users = await t.get('/api/v1/users');
+    assert.equal(users.status, ['ministry_admin', 'unit_admin'].includes(role) ? 200 : 403, role);
+    assert.equal((await t.get('/api/v1/units/' + SCOPE_UNIT[role])).status, 200, role);
+  }
 });
 
 test('a session cookie is gated exactly like a token', async () => {
@@ -338,6 +369,7 @@ test('a unit admin cannot change another subtree (403) and nothing changes', asy
       () => hanoi.post('/api/v1/people', { unit_code: 'THPT-LHP', full_name: 'A B', kind: 'teacher', national_id: '079190011111' }),
       () => hanoi.post('/api/v1/users', { username: 'hcm.teacher2', display_name: 'x', role: 'teacher', unit_code: 'THPT-LHP', password: PASSWORD }),
       () => hanoi.post('/api/v1/users', { username: 'boss.x', display_name: 'x', role: 'ministry_admin', password: PASSWORD }),
+      () => hanoi.post('/api/v1/users', { username: 'wide.reviewer', display_name: 'x', role: 'reviewer', unit_code: 'THPT-CVA', password: PASSWORD }),
       () => hanoi.patch('/api/v1/users/hcm.admin', { status: 'disabled' }),
       () => hanoi.post('/api/v1/users/hcm.admin/password', { password: 'another-pass-1234' }),
     ];
@@ -491,6 +523,29 @@ test('CSV: wrong header, NUL byte, invalid UTF-8, bad quoting and empty files ar
   }
   const wrongType = await admin.req('POST', '/api/v1/units:import', 'code,name,type\r\n', { 'content-type': 'application/json' });
   assert.equal(wrongType.status, 415);
+});
+
+test('CSV: columns a file lacks keep their stored values', async () => {
+  const before = (await admin.get('/api/v1/units/THPT-HN-AMS')).body;
+  const r = await csvPost(admin, 'code,name,type\r\nTHPT-HN-AMS,Trường THPT chuyên Hà Nội – Amsterdam,school\r\n');
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.updated, 1);
+  const after = (await admin.get('/api/v1/units/THPT-HN-AMS')).body;
+  assert.equal(after.name, 'Trường THPT chuyên Hà Nội – Amsterdam');
+  for (const k of ['parent_code', 'province', 'status', 'name_en']) assert.equal(after[k], before[k], k);
+  const empty = await csvPost(admin, 'code,name,type,status\r\nTHPT-HN-AMS,Trường THPT chuyên Hà Nội – Amsterdam,school,\r\n');
+  assert.equal(empty.body.unchanged, 1); // an empty cell keeps the status too
+});
+
+test('CSV import: dry_run must be a clear yes or no; the media type must be text/csv', async () => {
+  const text = 'code,name,type,parent_code\r\nDRY-2,Khô,school,SGDDT-HA-NOI\r\n';
+  const r = await unchanged(() => csvPost(admin, text, '?dry_run=yes'));
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.field, 'dry_run');
+  const ct = await unchanged(() => admin.req('POST', '/api/v1/units:import', text, { 'content-type': 'text/csvx' }));
+  assert.equal(ct.status, 415);
+  const ok = await unchanged(() => admin.req('POST', '/api/v1/units:import?dry_run=true', text, { 'content-type': 'text/csv; charset=utf-8' }));
+  assert.equal(ok.status, 200);
 });
 
 test('CSV: a cycle between rows is refused', async () => {

@@ -175,7 +175,9 @@ function fieldError(input, errEl, key) {
   setMsg(errEl, key);
 }
 
-function showLogin({ key = null, kind = 'info' } = {}) {
+// The user name field gets the focus only when the sign-in page replaces another
+// view (sign-out, expired session); on first load the page starts at the top.
+function showLogin({ key = null, kind = 'info', focus = Boolean(key) } = {}) {
   $('#boot-view').hidden = true;
   $('#app-view').hidden = true;
   $('#user-menu').hidden = true;
@@ -192,7 +194,7 @@ function showLogin({ key = null, kind = 'info' } = {}) {
   if (key && kind === 'info') setMsg($('#login-notice'), key);
   else if (key) setMsg($('#login-error'), key, null, kind);
   setBusy(false);
-  $('#login-username').focus();
+  if (focus) $('#login-username').focus();
 }
 
 function setBusy(busy) {
