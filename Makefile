@@ -54,7 +54,8 @@ $(BUILD)/gen/embed.o: $(BUILD)/gen/embed.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libedudx.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $$(pkg-config --cflags cmocka) -o $@ $< $(BUILD)/libedudx.a $(LDLIBS_ALL) $$(pkg-config --libs cmocka)
+	@echo "  CC $<"
+	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $$(pkg-config --cflags cmocka) -o $@ $< $(BUILD)/libedudx.a $(LDLIBS_ALL) $$(pkg-config --libs cmocka)
 
 test-bins: $(BUILD)/edudx $(UNIT_BIN)
 
