@@ -96,7 +96,7 @@ typedef struct edx_unit_query {
     int offset;
 } edx_unit_query;
 
-/* {"units":[…],"total":n,"limit":…,"offset":…}; only units in the caller's scope. */
+/* {"units":[…],"limit","offset","next_offset"}; only units in the caller's scope. */
 int edx_unit_list(edx_db *db, edx_arena *a, const edx_principal *p, const edx_unit_query *q,
                   json_t **out, edx_err *err);
 

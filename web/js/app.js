@@ -113,7 +113,7 @@ function wireShell() {
     if (view && !$('#app-view').hidden) renderView();
     else if (!$('#login-view').hidden) setTitle(t('login.heading'));
     // Messages already shown on the sign-in page are re-worded too.
-    for (const id of ['#login-notice', '#login-error', '#login-username-error', '#login-password-error']) {
+    for (const id of ['#login-notice', '#login-error', '#login-username-error', '#login-password-error', '#sign-out-error']) {
       const el = $(id);
       if (!el.hidden && el.dataset.key) el.textContent = t(el.dataset.key, JSON.parse(el.dataset.params || '{}'));
     }
@@ -287,12 +287,13 @@ function signedOutLocally() {
 async function signOut() {
   const btn = $('#sign-out');
   btn.disabled = true;
+  setMsg($('#sign-out-error'), null);
   try {
     await api.logout();
   } catch (e) {
     if (e.status !== 401) {
       btn.disabled = false;
-      announce(t('user.sign_out_failed'));
+      setMsg($('#sign-out-error'), 'user.sign_out_failed');
       return;
     }
   }
