@@ -12,7 +12,7 @@ test_pkgs="libcmocka-dev postgresql postgresql-client chromium procps psmisc"
 # A Node.js from elsewhere (nodesource bundles npm) satisfies the tests; Debian's would conflict.
 command -v node >/dev/null 2>&1 || test_pkgs="$test_pkgs nodejs"
 command -v npm >/dev/null 2>&1 || test_pkgs="$test_pkgs npm"
-bench_pkgs="wrk"
+bench_pkgs="wrk bc curl"
 
 case "$what" in
 build) want="$build" ;;
