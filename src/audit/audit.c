@@ -189,37 +189,28 @@ int edx_audit_verify(edx_db *db, edx_audit_report *rep, edx_err *err)
     return tampered;
 }
 
+static json_t *record_json(edx_rows *r, void *ctx)
+{
+    (void)ctx;
+    char ts[32];
+    edx_time_iso(edx_rows_int(r, 1), ts);
+    const char *d = edx_rows_text(r, 7);
+    return json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "seq", (json_int_t)edx_rows_int(r, 0),
+                     "at", ts, "actor", edx_json_str_or_null(edx_rows_text(r, 2)), "action",
+                     edx_json_str_or_null(edx_rows_text(r, 3)), "target",
+                     edx_json_str_or_null(edx_rows_text(r, 4)), "before_digest",
+                     edx_json_str_or_null(edx_rows_text(r, 5)), "after_digest",
+                     edx_json_str_or_null(edx_rows_text(r, 6)), "detail",
+                     d ? json_loads(d, 0, NULL) : json_null(), "hash",
+                     edx_json_str_or_null(edx_rows_text(r, 8)));
+}
+
 int edx_audit_list(edx_db *db, int64_t before_seq, int limit, json_t **out, edx_err *err)
 {
-    edx_rows *r;
     if (before_seq <= 0) before_seq = INT64_MAX;
-    int rc = edx_db_query(db, &r,
-                          "SELECT seq, at, actor, action, target, before_digest, after_digest,"
-                          " detail, hash FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?",
-                          EDX_DB_ARGS(EDX_DB_INT(before_seq), EDX_DB_INT(limit)), err);
-    if (rc < 0) return rc;
-    json_t *arr = json_array();
-    while ((rc = edx_rows_next(r, err)) == 1) {
-        char ts[32];
-        edx_time_iso(edx_rows_int(r, 1), ts);
-        json_t *o = json_object();
-        json_object_set_new(o, "seq", json_integer(edx_rows_int(r, 0)));
-        json_object_set_new(o, "at", json_string(ts));
-        json_object_set_new(o, "actor", edx_json_str_or_null(edx_rows_text(r, 2)));
-        json_object_set_new(o, "action", edx_json_str_or_null(edx_rows_text(r, 3)));
-        json_object_set_new(o, "target", edx_json_str_or_null(edx_rows_text(r, 4)));
-        json_object_set_new(o, "before_digest", edx_json_str_or_null(edx_rows_text(r, 5)));
-        json_object_set_new(o, "after_digest", edx_json_str_or_null(edx_rows_text(r, 6)));
-        const char *d = edx_rows_text(r, 7);
-        json_object_set_new(o, "detail", d ? json_loads(d, 0, NULL) : json_null());
-        json_object_set_new(o, "hash", edx_json_str_or_null(edx_rows_text(r, 8)));
-        json_array_append_new(arr, o);
-    }
-    edx_rows_close(r);
-    if (rc < 0) {
-        json_decref(arr);
-        return rc;
-    }
-    *out = arr;
-    return 0;
+    return edx_db_query_array(db,
+                              "SELECT seq, at, actor, action, target, before_digest, after_digest,"
+                              " detail, hash FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+                              EDX_DB_ARGS(EDX_DB_INT(before_seq), EDX_DB_INT(limit)), record_json,
+                              NULL, out, err);
 }

@@ -45,6 +45,18 @@ int cli_has(cli_opt *opts, int nopts, const char *name);
 /* Open the store and apply migrations. Prints and returns an exit code on failure (else 0). */
 int cli_open_db(edx_db **db);
 
+/* What most commands work with: the store, an arena, the system principal, an error record. */
+typedef struct cli_ctx {
+    edx_db *db;
+    edx_arena a;
+    edx_principal sys;
+    edx_err e;
+} cli_ctx;
+
+/* Open all of it (exit code on failure, else 0); cli_ctx_close releases it. */
+int cli_ctx_open(cli_ctx *c);
+void cli_ctx_close(cli_ctx *c);
+
 /* Load the server secret into `key`; create it when `create`. Exit code or 0. */
 int cli_load_secret(uint8_t *key, int create);
 

@@ -143,6 +143,21 @@ int cli_open_db(edx_db **db)
     return 0;
 }
 
+int cli_ctx_open(cli_ctx *c)
+{
+    memset(c, 0, sizeof *c);
+    edx_arena_init(&c->a, 1 << 16);
+    edx_principal_system(&c->sys);
+    return cli_open_db(&c->db);
+}
+
+void cli_ctx_close(cli_ctx *c)
+{
+    edx_arena_free(&c->a);
+    edx_db_close(c->db);
+    c->db = NULL;
+}
+
 int cli_load_secret(uint8_t *key, int create)
 {
     char why[160];

@@ -91,23 +91,21 @@ int cli_units(int argc, char **argv)
     if (rc) return rc > 0 ? 0 : 2;
     if (np < 1) return cli_usage_error(usage_units, "import, export, list, show or provinces?");
     const char *cmd = pos[0];
-    edx_db *db;
-    if ((rc = cli_open_db(&db))) return rc;
-    edx_arena a;
-    edx_arena_init(&a, 1 << 16);
-    edx_principal sys;
-    edx_principal_system(&sys);
-    edx_err e;
-    edx_err_clear(&e);
+    cli_ctx x;
+    if ((rc = cli_ctx_open(&x))) return rc;
+    edx_db *db = x.db;
+    edx_arena *a = &x.a;
+    const edx_principal *sys = &x.sys;
+    edx_err *e = &x.e;
     json_t *out = NULL;
     if (strcmp(cmd, "import") == 0) {
         if (np != 2) rc = cli_usage_error(usage_units, "which CSV file?");
-        else rc = units_import(db, &a, &sys, pos[1], cli_has(o, n, "dry-run"));
+        else rc = units_import(db, a, sys, pos[1], cli_has(o, n, "dry-run"));
     } else if (strcmp(cmd, "export") == 0) {
         edx_buf b = EDX_BUF_INIT;
-        rc = edx_units_export_csv(db, &a, &sys, cli_val(o, n, "under"), &b, &e);
+        rc = edx_units_export_csv(db, a, sys, cli_val(o, n, "under"), &b, e);
         if (rc < 0) {
-            rc = cli_fail("units export", &e);
+            rc = cli_fail("units export", e);
         } else {
             FILE *f = np == 2 && strcmp(pos[1], "-") != 0 ? fopen(pos[1], "wb") : stdout;
             if (!f) {
@@ -129,9 +127,9 @@ int cli_units(int argc, char **argv)
         q.type = cli_val(o, n, "type");
         q.province = cli_val(o, n, "province");
         q.limit = cli_val(o, n, "limit") ? atoi(cli_val(o, n, "limit")) : 500;
-        rc = edx_unit_list(db, &a, &sys, &q, &out, &e);
+        rc = edx_unit_list(db, a, sys, &q, &out, e);
         if (rc < 0) {
-            rc = cli_fail("units list", &e);
+            rc = cli_fail("units list", e);
         } else if (cli_g.json) {
             cli_print_json(out);
             out = NULL;
@@ -143,15 +141,15 @@ int cli_units(int argc, char **argv)
     } else if (strcmp(cmd, "show") == 0) {
         if (np != 2) {
             rc = cli_usage_error(usage_units, "which unit code?");
-        } else if ((rc = edx_unit_get(db, &a, &sys, pos[1], &out, &e)) < 0) {
-            rc = cli_fail("units show", &e);
+        } else if ((rc = edx_unit_get(db, a, sys, pos[1], &out, e)) < 0) {
+            rc = cli_fail("units show", e);
         } else {
             cli_print_json(out);
             out = NULL;
         }
     } else if (strcmp(cmd, "provinces") == 0) {
-        if ((rc = edx_province_list(db, &out, &e)) < 0) {
-            rc = cli_fail("units provinces", &e);
+        if ((rc = edx_province_list(db, &out, e)) < 0) {
+            rc = cli_fail("units provinces", e);
         } else if (cli_g.json) {
             cli_print_json(out);
             out = NULL;
@@ -166,8 +164,7 @@ int cli_units(int argc, char **argv)
         rc = cli_usage_error(usage_units, "unknown units command %s", cmd);
     }
     json_decref(out);
-    edx_arena_free(&a);
-    edx_db_close(db);
+    cli_ctx_close(&x);
     return rc;
 }
 
@@ -190,16 +187,11 @@ int cli_people(int argc, char **argv)
     if (np != 1) return cli_usage_error(usage_people, "add, find or list?");
     uint8_t *key = edx_secret_alloc(EDX_SECRET_BYTES);
     if (!key) return 1;
-    edx_db *db = NULL;
-    edx_arena a;
-    edx_arena_init(&a, 0);
-    edx_principal sys;
-    edx_principal_system(&sys);
-    edx_err e;
-    edx_err_clear(&e);
+    cli_ctx x;
     json_t *out = NULL;
     char nid[64] = "";
-    if ((rc = cli_load_secret(key, 0)) || (rc = cli_open_db(&db))) goto done;
+    if ((rc = cli_ctx_open(&x)) || (rc = cli_load_secret(key, 0))) goto done;
+    edx_db *db = x.db;
     if (strcmp(pos[0], "add") == 0 || strcmp(pos[0], "find") == 0) {
         if (cli_read_secret("12-digit ID number", nid, sizeof nid, 0)) {
             rc = 2;
@@ -210,21 +202,21 @@ int cli_people(int argc, char **argv)
         json_t *body = json_pack("{s:s?,s:s?,s:s?,s:s}", "unit_code", cli_val(o, n, "unit"),
                                  "full_name", cli_val(o, n, "name"), "kind", cli_val(o, n, "kind"),
                                  "national_id", nid);
-        rc = body ? edx_person_add(db, &a, &sys, key, body, &out, &e) : edx_err_nomem(&e);
+        rc = body ? edx_person_add(db, &x.a, &x.sys, key, body, &out, &x.e) : edx_err_nomem(&x.e);
         json_t *v = json_object_get(body, "national_id");
         if (v) edx_wipe((void *)json_string_value(v), json_string_length(v));
         json_decref(body);
     } else if (strcmp(pos[0], "find") == 0) {
-        rc = edx_person_find_nid(db, &a, &sys, key, nid, &out, &e);
+        rc = edx_person_find_nid(db, &x.a, &x.sys, key, nid, &out, &x.e);
     } else if (strcmp(pos[0], "list") == 0) {
-        rc = edx_person_list(db, &a, &sys, cli_val(o, n, "unit"), cli_has(o, n, "subtree"),
-                             cli_val(o, n, "q"), 500, 0, &out, &e);
+        rc = edx_person_list(db, &x.a, &x.sys, cli_val(o, n, "unit"), cli_has(o, n, "subtree"),
+                             cli_val(o, n, "q"), 500, 0, &out, &x.e);
     } else {
         rc = cli_usage_error(usage_people, "unknown people command %s", pos[0]);
         goto done;
     }
     if (rc < 0) {
-        rc = cli_fail("people", &e);
+        rc = cli_fail("people", &x.e);
     } else {
         cli_print_json(out);
         out = NULL;
@@ -233,8 +225,7 @@ int cli_people(int argc, char **argv)
 done:
     edx_wipe(nid, sizeof nid);
     json_decref(out);
-    edx_arena_free(&a);
-    edx_db_close(db);
+    cli_ctx_close(&x);
     edx_secret_free(key);
     return rc;
 }

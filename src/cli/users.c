@@ -28,14 +28,9 @@ int cli_user(int argc, char **argv)
     const char *cmd = pos[0];
     int needs_name = strcmp(cmd, "list") != 0;
     if (needs_name && np != 2) return cli_usage_error(usage_user, "which user name?");
-    edx_db *db;
-    if ((rc = cli_open_db(&db))) return rc;
-    edx_arena a;
-    edx_arena_init(&a, 0);
-    edx_principal sys;
-    edx_principal_system(&sys);
-    edx_err e;
-    edx_err_clear(&e);
+    cli_ctx x;
+    if ((rc = cli_ctx_open(&x))) return rc;
+    edx_db *db = x.db;
     json_t *out = NULL;
     char pw[512] = "";
     if (strcmp(cmd, "add") == 0 || strcmp(cmd, "passwd") == 0) {
@@ -53,11 +48,11 @@ int cli_user(int argc, char **argv)
         json_t *body = json_pack("{s:s,s:s,s:s,s:s?}", "username", pos[1], "display_name",
                                  dn ? dn : pos[1], "role", cli_val(o, n, "role"), "unit_code",
                                  cli_val(o, n, "unit"));
-        rc = body ? edx_user_add(db, &a, &sys, body, pw, &out, &e) : edx_err_nomem(&e);
+        rc = body ? edx_user_add(db, &x.a, &x.sys, body, pw, &out, &x.e) : edx_err_nomem(&x.e);
         json_decref(body);
         if (rc == 0) fprintf(stderr, "created %s\n", pos[1]);
     } else if (strcmp(cmd, "list") == 0) {
-        rc = edx_user_list(db, &a, &sys, &out, &e);
+        rc = edx_user_list(db, &x.a, &x.sys, &out, &x.e);
         if (rc == 0 && !cli_g.json) {
             size_t i;
             json_t *u;
@@ -71,23 +66,22 @@ int cli_user(int argc, char **argv)
             out = NULL;
         }
     } else if (strcmp(cmd, "passwd") == 0) {
-        rc = edx_user_set_password(db, &a, &sys, pos[1], pw, &e);
+        rc = edx_user_set_password(db, &x.a, &x.sys, pos[1], pw, &x.e);
         if (rc == 0) fprintf(stderr, "password changed; sessions of %s ended\n", pos[1]);
     } else if (strcmp(cmd, "disable") == 0 || strcmp(cmd, "enable") == 0) {
-        rc = edx_user_set_status(db, &a, &sys, pos[1],
-                                 strcmp(cmd, "disable") == 0 ? "disabled" : "active", &e);
+        rc = edx_user_set_status(db, &x.a, &x.sys, pos[1],
+                                 strcmp(cmd, "disable") == 0 ? "disabled" : "active", &x.e);
         if (rc == 0) fprintf(stderr, "%s %sd\n", pos[1], cmd);
     } else {
         rc = cli_usage_error(usage_user, "unknown user command %s", cmd);
         goto done;
     }
-    if (rc < 0) rc = cli_fail("user", &e);
+    if (rc < 0) rc = cli_fail("user", &x.e);
     else if (out && cli_g.json) cli_print_json(out), out = NULL;
 done:
     edx_wipe(pw, sizeof pw);
     json_decref(out);
-    edx_arena_free(&a);
-    edx_db_close(db);
+    cli_ctx_close(&x);
     return rc < 0 ? 1 : rc;
 }
 
@@ -113,21 +107,16 @@ int cli_token(int argc, char **argv)
     if (strcmp(cmd, "create") == 0 && !cli_val(o, n, "user"))
         return cli_usage_error(usage_token, "--user is required");
     if (strcmp(cmd, "revoke") == 0 && np != 2) return cli_usage_error(usage_token, "which token id?");
-    edx_db *db;
-    if ((rc = cli_open_db(&db))) return rc;
-    edx_arena a;
-    edx_arena_init(&a, 0);
-    edx_principal sys;
-    edx_principal_system(&sys);
-    edx_err e;
-    edx_err_clear(&e);
+    cli_ctx x;
+    if ((rc = cli_ctx_open(&x))) return rc;
+    edx_db *db = x.db;
     json_t *out = NULL;
     if (strcmp(cmd, "create") == 0) {
         const char *days = cli_val(o, n, "days");
         char *secret = NULL;
-        rc = edx_token_create(db, &a, &sys, cli_val(o, n, "user"),
+        rc = edx_token_create(db, &x.a, &x.sys, cli_val(o, n, "user"),
                               cli_val(o, n, "name") ? cli_val(o, n, "name") : "cli",
-                              cli_val(o, n, "scope"), days ? atoll(days) : 90, &secret, &out, &e);
+                              cli_val(o, n, "scope"), days ? atoll(days) : 90, &secret, &out, &x.e);
         if (rc == 0) {
             if (cli_g.json) {
                 json_object_set_new(out, "token", json_string(secret));
@@ -143,10 +132,10 @@ int cli_token(int argc, char **argv)
             edx_wipe(secret, strlen(secret));
         }
     } else if (strcmp(cmd, "revoke") == 0) {
-        rc = edx_token_revoke(db, &a, &sys, pos[1], &e);
+        rc = edx_token_revoke(db, &x.a, &x.sys, pos[1], &x.e);
         if (rc == 0) fprintf(stderr, "token %s revoked\n", pos[1]);
     } else if (strcmp(cmd, "list") == 0) {
-        rc = edx_token_list(db, &a, &sys, cli_val(o, n, "user"), &out, &e);
+        rc = edx_token_list(db, &x.a, &x.sys, cli_val(o, n, "user"), &out, &x.e);
         if (rc == 0) {
             cli_print_json(out);
             out = NULL;
@@ -155,10 +144,9 @@ int cli_token(int argc, char **argv)
         rc = cli_usage_error(usage_token, "unknown token command %s", cmd);
         goto done;
     }
-    if (rc < 0) rc = cli_fail("token", &e);
+    if (rc < 0) rc = cli_fail("token", &x.e);
 done:
     json_decref(out);
-    edx_arena_free(&a);
-    edx_db_close(db);
+    cli_ctx_close(&x);
     return rc;
 }

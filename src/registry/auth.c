@@ -458,6 +458,18 @@ int edx_token_revoke(edx_db *db, edx_arena *a, const edx_principal *p, const cha
                             rc < 0 ? rc : 0, err);
 }
 
+static json_t *token_json(edx_rows *r, void *ctx)
+{
+    (void)ctx;
+    return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", edx_json_str_or_null(edx_rows_text(r, 0)),
+                     "user", edx_json_str_or_null(edx_rows_text(r, 1)), "name",
+                     edx_json_str_or_null(edx_rows_text(r, 2)), "scope",
+                     edx_json_str_or_null(edx_rows_text(r, 3)), "created_at",
+                     reg_time_json(edx_rows_int(r, 4)), "expires_at",
+                     reg_time_json(edx_rows_int(r, 5)), "revoked_at",
+                     reg_time_json(edx_rows_int(r, 6)));
+}
+
 int edx_token_list(edx_db *db, edx_arena *a, const edx_principal *p, const char *username,
                    json_t **out, edx_err *err)
 {
@@ -468,31 +480,15 @@ int edx_token_list(edx_db *db, edx_arena *a, const edx_principal *p, const char 
     if (username && p->via != EDX_AUTH_SYSTEM && p->role != EDX_ROLE_MINISTRY_ADMIN &&
         (!p->username || strcmp(p->username, username) != 0))
         return edx_err_forbidden(err, "you can list only your own tokens");
-    edx_rows *r;
-    int rc = edx_db_query(db, &r,
-                          "SELECT t.public_id, x.username, t.name, t.scope, t.created_at,"
-                          " t.expires_at, t.revoked_at FROM api_tokens t"
-                          " JOIN users x ON x.id = t.user_id"
-                          " WHERE ? = 1 OR x.username = ? ORDER BY t.created_at, t.id",
-                          EDX_DB_ARGS(EDX_DB_INT(all), EDX_DB_TEXT(username)), err);
+    json_t *arr;
+    int rc = edx_db_query_array(db,
+                                "SELECT t.public_id, x.username, t.name, t.scope, t.created_at,"
+                                " t.expires_at, t.revoked_at FROM api_tokens t"
+                                " JOIN users x ON x.id = t.user_id"
+                                " WHERE ? = 1 OR x.username = ? ORDER BY t.created_at, t.id",
+                                EDX_DB_ARGS(EDX_DB_INT(all), EDX_DB_TEXT(username)), token_json,
+                                NULL, &arr, err);
     if (rc < 0) return rc;
-    json_t *arr = json_array();
-    while ((rc = edx_rows_next(r, err)) == 1) {
-        json_t *o = json_object();
-        json_object_set_new(o, "id", edx_json_str_or_null(edx_rows_text(r, 0)));
-        json_object_set_new(o, "user", edx_json_str_or_null(edx_rows_text(r, 1)));
-        json_object_set_new(o, "name", edx_json_str_or_null(edx_rows_text(r, 2)));
-        json_object_set_new(o, "scope", edx_json_str_or_null(edx_rows_text(r, 3)));
-        json_object_set_new(o, "created_at", reg_time_json(edx_rows_int(r, 4)));
-        json_object_set_new(o, "expires_at", reg_time_json(edx_rows_int(r, 5)));
-        json_object_set_new(o, "revoked_at", reg_time_json(edx_rows_int(r, 6)));
-        json_array_append_new(arr, o);
-    }
-    edx_rows_close(r);
-    if (rc < 0) {
-        json_decref(arr);
-        return rc;
-    }
     *out = json_pack("{s:o}", "tokens", arr);
     return 0;
 }

@@ -63,8 +63,9 @@ static const char *const kinds[] = {"teacher", "manager", "learner", "staff", NU
     " u.name, u.path"
 #define PERSON_FROM " FROM people x JOIN units u ON u.id = x.unit_id"
 
-static json_t *person_json(edx_rows *r)
+static json_t *person_json(edx_rows *r, void *ctx)
 {
+    (void)ctx;
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(edx_rows_int(r, 0)));
     json_object_set_new(o, "full_name", edx_json_str_or_null(edx_rows_text(r, 1)));
@@ -93,7 +94,7 @@ static int person_one(edx_db *db, const edx_principal *p, const char *sql, const
     if (rc < 0) return rc;
     rc = edx_rows_next(r, err);
     int denied = rc == 1 && !edx_scope_can_read(p, edx_rows_text(r, 9));
-    if (rc == 1 && !denied) *out = person_json(r);
+    if (rc == 1 && !denied) *out = person_json(r, NULL);
     edx_rows_close(r);
     if (denied && !hide)
         return edx_err_forbidden(err, "this person belongs to a unit outside your subtree");
@@ -189,9 +190,8 @@ int edx_person_list(edx_db *db, edx_arena *a, const edx_principal *p, const char
     unit_rec u;
     int rc = unit_for_read(db, a, p, unit_code, "unit", &u, err);
     if (rc < 0) return rc;
-    char *end = edx_arena_strdup(a, u.path);
+    char *end = unit_path_end(a, u.path);
     if (!end) return edx_err_nomem(err);
-    end[strlen(end) - 1] = '0';
     char *like = NULL;
     if (q && *q) {
         if (!edx_utf8_valid(q, strlen(q))) return edx_err_invalid(err, "q", "q is not valid UTF-8");
@@ -201,32 +201,20 @@ int edx_person_list(edx_db *db, edx_arena *a, const edx_principal *p, const char
         for (char *c = like + 1; c[1]; c++)
             if (*c == '%' || *c == '_') *c = ' ';
     }
-    edx_rows *r;
-    rc = edx_db_query(db, &r,
-                      "SELECT " PERSON_COLS PERSON_FROM
-                      " WHERE ((? = 1 AND u.path >= ? AND u.path < ?) OR x.unit_id = ?)"
-                      " AND (CAST(? AS TEXT) IS NULL OR x.search_key LIKE ?)"
-                      " ORDER BY x.search_key, x.id LIMIT ? OFFSET ?",
-                      EDX_DB_ARGS(EDX_DB_INT(subtree ? 1 : 0), EDX_DB_TEXT(u.path),
-                                  EDX_DB_TEXT(end), EDX_DB_INT(u.id), EDX_DB_TEXT(like),
-                                  EDX_DB_TEXT(like), EDX_DB_INT(limit + 1), EDX_DB_INT(offset)),
-                      err);
+    json_t *arr;
+    rc = edx_db_query_array(db,
+                            "SELECT " PERSON_COLS PERSON_FROM
+                            " WHERE ((? = 1 AND u.path >= ? AND u.path < ?) OR x.unit_id = ?)"
+                            " AND (CAST(? AS TEXT) IS NULL OR x.search_key LIKE ?)"
+                            " ORDER BY x.search_key, x.id LIMIT ? OFFSET ?",
+                            EDX_DB_ARGS(EDX_DB_INT(subtree ? 1 : 0), EDX_DB_TEXT(u.path),
+                                        EDX_DB_TEXT(end), EDX_DB_INT(u.id), EDX_DB_TEXT(like),
+                                        EDX_DB_TEXT(like), EDX_DB_INT(limit + 1),
+                                        EDX_DB_INT(offset)),
+                            person_json, NULL, &arr, err);
     if (rc < 0) return rc;
-    json_t *arr = json_array();
-    int n = 0, more = 0;
-    while ((rc = edx_rows_next(r, err)) == 1) {
-        if (n == limit) {
-            more = 1;
-            break;
-        }
-        json_array_append_new(arr, person_json(r));
-        n++;
-    }
-    edx_rows_close(r);
-    if (rc < 0) {
-        json_decref(arr);
-        return rc;
-    }
+    int more = json_array_size(arr) > (size_t)limit;
+    if (more) json_array_remove(arr, (size_t)limit);
     *out = json_pack("{s:o,s:i,s:i,s:o}", "people", arr, "limit", limit, "offset", offset,
                      "next_offset", more ? json_integer(offset + limit) : json_null());
     return 0;

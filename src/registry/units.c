@@ -123,23 +123,6 @@ json_t *reg_time_json(int64_t t)
     return json_string(ts);
 }
 
-json_t *unit_json(const unit_rec *u)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "code", json_string(u->code));
-    json_object_set_new(o, "name", json_string(u->name));
-    json_object_set_new(o, "name_en", edx_json_str_or_null(u->name_en));
-    json_object_set_new(o, "type", json_string(u->type));
-    json_object_set_new(o, "parent_code", edx_json_str_or_null(u->parent_code));
-    json_object_set_new(o, "province", edx_json_str_or_null(u->province));
-    json_object_set_new(o, "status", json_string(u->status));
-    json_object_set_new(o, "depth", json_integer(u->depth));
-    json_object_set_new(o, "children_count", json_integer(u->children));
-    json_object_set_new(o, "created_at", reg_time_json(u->created_at));
-    json_object_set_new(o, "updated_at", reg_time_json(u->updated_at));
-    return o;
-}
-
 /* The fields that define a unit's content, for audit digests. */
 static json_t *unit_digest_json(const unit_rec *u)
 {
@@ -152,6 +135,23 @@ static json_t *unit_digest_json(const unit_rec *u)
     json_object_set_new(o, "province", edx_json_str_or_null(u->province));
     json_object_set_new(o, "status", json_string(u->status));
     return o;
+}
+
+json_t *unit_json(const unit_rec *u)
+{
+    json_t *o = unit_digest_json(u);
+    json_object_set_new(o, "depth", json_integer(u->depth));
+    json_object_set_new(o, "children_count", json_integer(u->children));
+    json_object_set_new(o, "created_at", reg_time_json(u->created_at));
+    json_object_set_new(o, "updated_at", reg_time_json(u->updated_at));
+    return o;
+}
+
+/* Row mapper for edx_db_query_array: ctx is the arena. */
+static json_t *unit_row_json(edx_rows *r, void *ctx)
+{
+    unit_rec u;
+    return read_unit(r, ctx, &u) ? NULL : unit_json(&u);
 }
 
 int unit_for_read(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
@@ -188,41 +188,31 @@ fail:
 
 /* ---- reading ----------------------------------------------------------------------------- */
 
+/* An ancestor in a breadcrumb: a scoped user sees the names above its unit, nothing more. */
+static json_t *ancestor_json(edx_rows *r, void *ctx)
+{
+    const edx_principal *p = ctx;
+    return json_pack("{s:o,s:o,s:o,s:b}", "code", edx_json_str_or_null(edx_rows_text(r, 0)),
+                     "name", edx_json_str_or_null(edx_rows_text(r, 1)), "type",
+                     edx_json_str_or_null(edx_rows_text(r, 2)), "readable",
+                     edx_scope_can_read(p, edx_rows_text(r, 3)));
+}
+
 int edx_unit_get(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
                  json_t **out, edx_err *err)
 {
     unit_rec u;
     int rc = unit_for_read(db, a, p, code, "code", &u, err);
     if (rc < 0) return rc;
-    edx_rows *r;
-    rc = edx_db_query(db, &r,
-                      "WITH RECURSIVE anc(id) AS (SELECT parent_id FROM units WHERE id = ?"
-                      " UNION ALL SELECT x.parent_id FROM units x JOIN anc ON x.id = anc.id"
-                      " WHERE x.parent_id IS NOT NULL)"
-                      " SELECT " UNIT_COLS UNIT_FROM
-                      " WHERE u.id IN (SELECT id FROM anc) ORDER BY u.depth",
-                      EDX_DB_ARGS(EDX_DB_INT(u.id)), err);
+    json_t *anc;
+    rc = edx_db_query_array(db,
+                            "WITH RECURSIVE anc(id) AS (SELECT parent_id FROM units WHERE id = ?"
+                            " UNION ALL SELECT x.parent_id FROM units x JOIN anc ON x.id = anc.id"
+                            " WHERE x.parent_id IS NOT NULL)"
+                            " SELECT code, name, type, path FROM units"
+                            " WHERE id IN (SELECT id FROM anc) ORDER BY depth",
+                            EDX_DB_ARGS(EDX_DB_INT(u.id)), ancestor_json, (void *)p, &anc, err);
     if (rc < 0) return rc;
-    json_t *anc = json_array();
-    while ((rc = edx_rows_next(r, err)) == 1) {
-        unit_rec x;
-        if (read_unit(r, a, &x)) {
-            rc = edx_err_nomem(err);
-            break;
-        }
-        json_t *o = json_object();
-        json_object_set_new(o, "code", json_string(x.code));
-        json_object_set_new(o, "name", json_string(x.name));
-        json_object_set_new(o, "type", json_string(x.type));
-        /* A scoped user sees the names of the units above theirs, nothing more. */
-        json_object_set_new(o, "readable", json_boolean(edx_scope_can_read(p, x.path)));
-        json_array_append_new(anc, o);
-    }
-    edx_rows_close(r);
-    if (rc < 0) {
-        json_decref(anc);
-        return rc;
-    }
     json_t *o = unit_json(&u);
     json_object_set_new(o, "ancestors", anc);
     json_object_set_new(o, "writable", json_boolean(edx_scope_can_write(p, u.path)));
@@ -230,8 +220,7 @@ int edx_unit_get(edx_db *db, edx_arena *a, const edx_principal *p, const char *c
     return 0;
 }
 
-/* Upper bound of the subtree range of `path`: the same string with its last '/' as '0'. */
-static char *path_end(edx_arena *a, const char *path)
+char *unit_path_end(edx_arena *a, const char *path)
 {
     char *e = edx_arena_strdup(a, path);
     if (e && *e) e[strlen(e) - 1] = '0';
@@ -274,7 +263,7 @@ int edx_unit_list(edx_db *db, edx_arena *a, const edx_principal *p, const edx_un
     const char *lo = "/", *hi = "0";
     if (p->role != EDX_ROLE_MINISTRY_ADMIN && p->role != EDX_ROLE_REVIEWER) {
         lo = p->unit_path;
-        hi = path_end(a, lo);
+        hi = unit_path_end(a, lo);
     }
     int64_t parent_id = -1; /* -1: no parent filter; 0: roots */
     const char *anchor = q->under ? q->under : q->parent;
@@ -283,7 +272,7 @@ int edx_unit_list(edx_db *db, edx_arena *a, const edx_principal *p, const edx_un
         int rc = unit_for_read(db, a, p, anchor, q->under ? "under" : "parent", &base, err);
         if (rc < 0) return rc;
         lo = base.path;
-        hi = path_end(a, lo);
+        hi = unit_path_end(a, lo);
         if (!q->under) parent_id = base.id;
     } else if (q->parent) {
         parent_id = 0;
@@ -299,7 +288,6 @@ int edx_unit_list(edx_db *db, edx_arena *a, const edx_principal *p, const edx_un
      * parent_id: -1 = any, 0 = roots, n = children of n. A scoped user's "roots" are
      * their own unit. Written out as three static statements so each uses its index.
      */
-    edx_rows *r;
     int rc;
     const char *sql;
     edx_dbv v[10];
@@ -345,28 +333,10 @@ int edx_unit_list(edx_db *db, edx_arena *a, const edx_principal *p, const edx_un
     v[nv++] = EDX_DB_TEXT(like);
     v[nv++] = EDX_DB_INT(limit + 1); /* one more tells whether there is a next page */
     v[nv++] = EDX_DB_INT(q->offset);
-    rc = edx_db_query(db, &r, sql, v, nv, err);
-    if (rc < 0) return rc;
-    json_t *arr = json_array();
-    int n = 0, more = 0;
-    while ((rc = edx_rows_next(r, err)) == 1) {
-        if (n == limit) {
-            more = 1;
-            break;
-        }
-        unit_rec u;
-        if (read_unit(r, a, &u)) {
-            rc = edx_err_nomem(err);
-            break;
-        }
-        json_array_append_new(arr, unit_json(&u));
-        n++;
-    }
-    edx_rows_close(r);
-    if (rc < 0) {
-        json_decref(arr);
-        return rc;
-    }
+    json_t *arr;
+    if ((rc = edx_db_query_array(db, sql, v, nv, unit_row_json, a, &arr, err)) < 0) return rc;
+    int more = json_array_size(arr) > (size_t)limit;
+    if (more) json_array_remove(arr, (size_t)limit);
     json_t *o = json_object();
     json_object_set_new(o, "units", arr);
     json_object_set_new(o, "limit", json_integer(limit));
@@ -376,27 +346,18 @@ int edx_unit_list(edx_db *db, edx_arena *a, const edx_principal *p, const edx_un
     return 0;
 }
 
+static json_t *province_json(edx_rows *r, void *ctx)
+{
+    (void)ctx;
+    return json_pack("{s:o,s:o,s:o}", "code", edx_json_str_or_null(edx_rows_text(r, 0)), "name",
+                     edx_json_str_or_null(edx_rows_text(r, 1)), "name_en",
+                     edx_json_str_or_null(edx_rows_text(r, 2)));
+}
+
 int edx_province_list(edx_db *db, json_t **out, edx_err *err)
 {
-    edx_rows *r;
-    int rc = edx_db_query(db, &r, "SELECT code, name, name_en FROM provinces ORDER BY code", NULL,
-                          0, err);
-    if (rc < 0) return rc;
-    json_t *arr = json_array();
-    while ((rc = edx_rows_next(r, err)) == 1) {
-        json_t *o = json_object();
-        json_object_set_new(o, "code", edx_json_str_or_null(edx_rows_text(r, 0)));
-        json_object_set_new(o, "name", edx_json_str_or_null(edx_rows_text(r, 1)));
-        json_object_set_new(o, "name_en", edx_json_str_or_null(edx_rows_text(r, 2)));
-        json_array_append_new(arr, o);
-    }
-    edx_rows_close(r);
-    if (rc < 0) {
-        json_decref(arr);
-        return rc;
-    }
-    *out = arr;
-    return 0;
+    return edx_db_query_array(db, "SELECT code, name, name_en FROM provinces ORDER BY code", NULL,
+                              0, province_json, NULL, out, err);
 }
 
 /* ---- writing: one path for CSV rows and API bodies ------------------------------------- */
@@ -798,7 +759,7 @@ static int write_rows(applier *ap, urow *rows, long n, void (*progress)(long, lo
             if (rc < 0) return rc;
             if (!cur) return edx_err_nomem(err);
             if (strcmp(cur, w->path) != 0) {
-                char *end = path_end(ap->a, cur);
+                char *end = unit_path_end(ap->a, cur);
                 if (!end) return edx_err_nomem(err);
                 rc = edx_db_exec(ap->db,
                                  "UPDATE units SET path = ? || substr(path, ?),"
@@ -1036,7 +997,7 @@ int edx_units_export_csv(edx_db *db, edx_arena *a, const edx_principal *p, const
         if (!p->unit_path) return edx_err_forbidden(err, "your account is not attached to a unit");
         lo = p->unit_path;
     }
-    if (strcmp(lo, "/") != 0 && !(hi = path_end(a, lo))) return edx_err_nomem(err);
+    if (strcmp(lo, "/") != 0 && !(hi = unit_path_end(a, lo))) return edx_err_nomem(err);
     edx_rows *r;
     int rc = edx_db_query(db, &r,
                           "SELECT u.code, u.name, u.type, p.code, u.province, u.status, u.name_en"

@@ -31,23 +31,35 @@ int edx_password_check(const char *password, const char *username, edx_err *err)
     if (n < 10) return edx_err_invalid(err, "password", "the password must have at least 10 characters");
     if (bytes > 256) return edx_err_invalid(err, "password", "the password must have at most 256 bytes");
     char lower[257];
+    int rc = 0;
     for (size_t i = 0; i <= bytes; i++) lower[i] = (char)tolower((unsigned char)password[i]);
-    for (const char *const *c = common_passwords; *c; c++)
+    for (const char *const *c = common_passwords; *c && !rc; c++)
         if (strcmp(lower, *c) == 0)
-            return edx_err_invalid(err, "password", "this password is too common; choose another");
+            rc = edx_err_invalid(err, "password", "this password is too common; choose another");
     int distinct = 0, seen[256] = {0};
     for (size_t i = 0; i < bytes; i++)
         if (!seen[(unsigned char)lower[i]]++) distinct++;
-    if (distinct < 5)
-        return edx_err_invalid(err, "password", "the password repeats too few different characters");
-    if (username && strlen(username) >= 4) {
+    if (!rc && distinct < 5)
+        rc = edx_err_invalid(err, "password", "the password repeats too few different characters");
+    if (!rc && username && strlen(username) >= 4) {
         char ul[65];
         snprintf(ul, sizeof ul, "%s", username);
         for (char *c = ul; *c; c++) *c = (char)tolower((unsigned char)*c);
         if (strstr(lower, ul) && bytes < strlen(ul) + 6)
-            return edx_err_invalid(err, "password", "the password must not be built on the user name");
+            rc = edx_err_invalid(err, "password", "the password must not be built on the user name");
     }
     edx_wipe(lower, sizeof lower);
+    edx_wipe(seen, sizeof seen);
+    return rc;
+}
+
+/* Check strength and hash: one place for every password that gets stored. */
+static int hash_new_password(const char *password, const char *username,
+                             char hash[EDX_PWHASH_BYTES], edx_err *err)
+{
+    int rc = edx_password_check(password, username, err);
+    if (rc < 0) return rc;
+    if (edx_pw_hash(password, hash) != 0) return edx_err_nomem(err);
     return 0;
 }
 
@@ -71,8 +83,9 @@ static int username_check(const char *u, edx_err *err)
     " u.path"
 #define USER_FROM " FROM users x LEFT JOIN units u ON u.id = x.unit_id"
 
-static json_t *user_json(edx_rows *r)
+static json_t *user_json(edx_rows *r, void *ctx)
 {
+    (void)ctx;
     json_t *o = json_object();
     json_object_set_new(o, "username", edx_json_str_or_null(edx_rows_text(r, 1)));
     json_object_set_new(o, "display_name", edx_json_str_or_null(edx_rows_text(r, 2)));
@@ -150,7 +163,7 @@ int edx_user_get(edx_db *db, edx_arena *a, const edx_principal *p, const char *u
     if (rc == 1) {
         const char *role = edx_rows_text(r, 3), *path = edx_rows_text(r, 8);
         if (self || p->role == EDX_ROLE_MINISTRY_ADMIN || can_manage(p, role, path))
-            *out = user_json(r);
+            *out = user_json(r, NULL);
         else
             rc = EDX_EPERM;
     }
@@ -194,9 +207,8 @@ int edx_user_add(edx_db *db, edx_arena *a, const edx_principal *p, json_t *body,
     if (!can_manage(p, role, u.path ? u.path : ""))
         return edx_err_set(err, EDX_EPERM, 403, "forbidden", "role",
                            "you cannot create a %s account there", role);
-    if ((rc = edx_password_check(password, username, err)) < 0) return rc;
     char hash[EDX_PWHASH_BYTES];
-    if (edx_pw_hash(password, hash) != 0) return edx_err_nomem(err);
+    if ((rc = hash_new_password(password, username, hash, err)) < 0) return rc;
     int64_t now = edx_now();
     if ((rc = edx_db_begin(db, err)) < 0) return rc;
     rc = edx_db_exec(db,
@@ -231,25 +243,18 @@ int edx_user_list(edx_db *db, edx_arena *a, const edx_principal *p, json_t **out
         if (p->role != EDX_ROLE_UNIT_ADMIN || !p->unit_path)
             return edx_err_forbidden(err, "you cannot list accounts");
         lo = p->unit_path;
-        end = edx_arena_strdup(a, lo);
+        end = unit_path_end(a, lo);
         if (!end) return edx_err_nomem(err);
-        end[strlen(end) - 1] = '0';
         hi = end;
     }
-    edx_rows *r;
-    int rc = edx_db_query(db, &r,
-                          "SELECT " USER_COLS USER_FROM
-                          " WHERE ? = 1 OR (u.path >= ? AND u.path < ? AND x.role <> 'ministry_admin')"
-                          " ORDER BY x.username",
-                          EDX_DB_ARGS(EDX_DB_INT(all), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi)), err);
+    json_t *arr;
+    int rc = edx_db_query_array(
+        db,
+        "SELECT " USER_COLS USER_FROM
+        " WHERE ? = 1 OR (u.path >= ? AND u.path < ? AND x.role <> 'ministry_admin')"
+        " ORDER BY x.username",
+        EDX_DB_ARGS(EDX_DB_INT(all), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi)), user_json, NULL, &arr, err);
     if (rc < 0) return rc;
-    json_t *arr = json_array();
-    while ((rc = edx_rows_next(r, err)) == 1) json_array_append_new(arr, user_json(r));
-    edx_rows_close(r);
-    if (rc < 0) {
-        json_decref(arr);
-        return rc;
-    }
     *out = json_pack("{s:o}", "users", arr);
     return 0;
 }
@@ -270,9 +275,8 @@ int edx_user_set_password(edx_db *db, edx_arena *a, const edx_principal *p, cons
     int rc = self ? user_load(db, a, username, &u, err)
                   : user_for_write(db, a, p, username, &u, err);
     if (rc < 0) return rc;
-    if ((rc = edx_password_check(password, username, err)) < 0) return rc;
     char hash[EDX_PWHASH_BYTES];
-    if (edx_pw_hash(password, hash) != 0) return edx_err_nomem(err);
+    if ((rc = hash_new_password(password, username, hash, err)) < 0) return rc;
     int64_t now = edx_now();
     if ((rc = edx_db_begin(db, err)) < 0) return rc;
     rc = edx_db_exec(db,

@@ -1,5 +1,6 @@
 #include "store/db.h"
 
+#include <jansson.h>
 #include <string.h>
 
 #include "store/db_impl.h"
@@ -76,6 +77,32 @@ int edx_db_query_int(edx_db *db, const char *sql, const edx_dbv *args, int nargs
     if (rc == 1) *out = edx_rows_int(r, 0);
     edx_rows_close(r);
     return rc;
+}
+
+int edx_db_query_array(edx_db *db, const char *sql, const edx_dbv *args, int nargs,
+                       json_t *(*row)(edx_rows *r, void *ctx), void *ctx, json_t **out,
+                       edx_err *err)
+{
+    edx_rows *r;
+    *out = NULL;
+    int rc = edx_db_query(db, &r, sql, args, nargs, err);
+    if (rc < 0) return rc;
+    json_t *arr = json_array();
+    while (arr && (rc = edx_rows_next(r, err)) == 1) {
+        json_t *v = row(r, ctx);
+        if (!v || json_array_append_new(arr, v)) {
+            rc = edx_err_nomem(err);
+            break;
+        }
+    }
+    edx_rows_close(r);
+    if (!arr) return edx_err_nomem(err);
+    if (rc < 0) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return 0;
 }
 
 int edx_db_begin(edx_db *db, edx_err *err)

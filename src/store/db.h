@@ -77,6 +77,16 @@ int edx_db_query_int(edx_db *db, const char *sql, const edx_dbv *args, int nargs
                      edx_err *err);
 
 /*
+ * Run a query and collect one JSON value per row, made by `row(r, ctx)`, into
+ * a new array the caller owns. A row function returning NULL means out of
+ * memory.
+ */
+typedef struct json_t json_t;
+int edx_db_query_array(edx_db *db, const char *sql, const edx_dbv *args, int nargs,
+                       json_t *(*row)(edx_rows *r, void *ctx), void *ctx, json_t **out,
+                       edx_err *err);
+
+/*
  * Transactions. edx_db_begin starts a write transaction (SQLite: BEGIN
  * IMMEDIATE, so writers queue instead of failing on upgrade). Nesting is an
  * error. rollback is safe to call when no transaction is open.

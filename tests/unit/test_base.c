@@ -119,24 +119,23 @@ static void test_trim_partial_cuts_only_incomplete_sequences(void **state)
     assert_string_equal(s2, "ab\xE1\xBB\x85");
 }
 
-/* Read all records of `text` into a string "a|b;c|d;" for easy comparison. */
-static int csv_all(const char *text, size_t len, char *out, size_t cap, edx_err *e)
+/* Read all records of `text` into a string "a|b;c|d;" for easy comparison. Row reports in
+ * *e live in `a`, like every edx_err row list lives in the caller's arena. */
+static int csv_all(edx_arena *ap, const char *text, size_t len, char *out, size_t cap, edx_err *e)
 {
-    edx_arena a;
-    edx_arena_init(&a, 0);
+    edx_arena *a = ap;
     edx_csv c;
     edx_csv_init(&c, text, len);
     char **f;
     size_t n;
     int rc;
     out[0] = '\0';
-    while ((rc = edx_csv_next(&c, &a, &f, &n, e)) == 1) {
+    while ((rc = edx_csv_next(&c, a, &f, &n, e)) == 1) {
         for (size_t i = 0; i < n; i++) {
             strncat(out, f[i], cap - strlen(out) - 1);
             strncat(out, i + 1 < n ? "|" : ";", cap - strlen(out) - 1);
         }
     }
-    edx_arena_free(&a);
     return rc;
 }
 
@@ -145,10 +144,13 @@ static void test_csv_reads_rfc4180_quoting_crlf_and_bom(void **state)
     (void)state;
     char out[256];
     edx_err e;
+    edx_arena a;
+    edx_arena_init(&a, 0);
     const char *t = "\xEF\xBB\xBF"
                     "a,b\r\n\"x,1\",\"he said \"\"hi\"\"\"\r\n\"multi\nline\",\r\nlast,row";
-    assert_int_equal(csv_all(t, strlen(t), out, sizeof out, &e), 0);
+    assert_int_equal(csv_all(&a, t, strlen(t), out, sizeof out, &e), 0);
     assert_string_equal(out, "a|b;x,1|he said \"hi\";multi\nline|;last|row;");
+    edx_arena_free(&a);
 }
 
 static void test_csv_refuses_nul_bare_quotes_and_open_quotes(void **state)
@@ -156,15 +158,19 @@ static void test_csv_refuses_nul_bare_quotes_and_open_quotes(void **state)
     (void)state;
     char out[256];
     edx_err e;
+    edx_arena a;
+    edx_arena_init(&a, 0);
     const char nul[] = "a,b\nc,d\0e\n";
-    assert_int_equal(csv_all(nul, sizeof nul - 1, out, sizeof out, &e), EDX_EINVAL);
+    assert_int_equal(csv_all(&a, nul, sizeof nul - 1, out, sizeof out, &e), EDX_EINVAL);
+    assert_int_equal(e.nrows, 1);
     assert_int_equal(e.rows[0].row, 2);
-    assert_int_equal(csv_all("a,b\nc,d\"e\n", 10, out, sizeof out, &e), EDX_EINVAL);
+    assert_int_equal(csv_all(&a, "a,b\nc,d\"e\n", 10, out, sizeof out, &e), EDX_EINVAL);
     assert_non_null(strstr(e.message, "quote"));
-    assert_int_equal(csv_all("a\n\"open", 7, out, sizeof out, &e), EDX_EINVAL);
+    assert_int_equal(csv_all(&a, "a\n\"open", 7, out, sizeof out, &e), EDX_EINVAL);
     assert_non_null(strstr(e.message, "not closed"));
-    assert_int_equal(csv_all("a\n\"x\"y\n", 7, out, sizeof out, &e), EDX_EINVAL);
-    assert_int_equal(csv_all("a\n\xC3\x28\n", 5, out, sizeof out, &e), EDX_EINVAL);
+    assert_int_equal(csv_all(&a, "a\n\"x\"y\n", 7, out, sizeof out, &e), EDX_EINVAL);
+    assert_int_equal(csv_all(&a, "a\n\xC3\x28\n", 5, out, sizeof out, &e), EDX_EINVAL);
+    edx_arena_free(&a);
 }
 
 static void test_csv_field_writer_quotes_when_needed(void **state)
