@@ -51,40 +51,31 @@ void edx_log_close(void)
     log_fd = 2;
 }
 
+static void write_all(const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(log_fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return;
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
 void edx_log_line(const char *json, unsigned long len)
 {
-    char stackbuf[2048];
-    const char *p = json;
-    size_t n = len;
     /* One write(2) per line keeps lines whole when threads log together. */
+    char stackbuf[2048];
     if (len + 1 <= sizeof stackbuf) {
         memcpy(stackbuf, json, len);
         stackbuf[len] = '\n';
-        p = stackbuf;
-        n = len + 1;
-        while (n > 0) {
-            ssize_t w = write(log_fd, p, n);
-            if (w < 0 && errno == EINTR) continue;
-            if (w <= 0) return;
-            p += w;
-            n -= (size_t)w;
-        }
+        write_all(stackbuf, len + 1);
         return;
     }
     edx_buf b = EDX_BUF_INIT;
     edx_buf_append(&b, json, len);
     edx_buf_putc(&b, '\n');
-    if (!b.oom) {
-        p = b.data;
-        n = b.len;
-        while (n > 0) {
-            ssize_t w = write(log_fd, p, n);
-            if (w < 0 && errno == EINTR) continue;
-            if (w <= 0) break;
-            p += w;
-            n -= (size_t)w;
-        }
-    }
+    if (!b.oom) write_all(b.data, b.len);
     edx_buf_free(&b);
 }
 

@@ -6,12 +6,14 @@
 #define EDX_MAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/arena.h"
 
 typedef struct edx_map_slot {
     const char *key;
     void *value;
+    uint64_t hash;
 } edx_map_slot;
 
 typedef struct edx_map {

@@ -390,6 +390,7 @@ typedef struct applier {
     errlist errs;
     int scope_errors; /* rows refused because they reach outside the caller's subtree */
     unsigned absent;  /* ABSENT_* columns the CSV lacks: existing units keep those values */
+    int all_known;    /* every stored unit is in `known`: a miss means "no such unit" */
     edx_err *err;
 } applier;
 
@@ -429,6 +430,7 @@ static unit_rec *known(applier *ap, const char *code, int *rc)
     *rc = 0;
     unit_rec *u = edx_map_get(&ap->known, code);
     if (u) return u == &missing_unit ? NULL : u;
+    if (ap->all_known) return NULL;
     u = edx_arena_alloc(ap->a, sizeof *u);
     if (!u) {
         *rc = edx_err_nomem(ap->err);
@@ -460,6 +462,7 @@ static int preload_all(applier *ap)
         }
     }
     edx_rows_close(r);
+    if (rc == 0) ap->all_known = 1;
     return rc < 0 ? rc : 0;
 }
 
