@@ -12,7 +12,7 @@
 #include "store/db_impl.h"
 
 #define CACHE_SLOTS 96
-#define MAX_PARAMS 64
+#define MAX_PARAMS 1024
 
 typedef struct xlat {
     const char *key;
@@ -114,7 +114,7 @@ static PGresult *run(pg_db *d, const char *sql, const edx_dbv *args, int nargs, 
         return NULL;
     }
     const char *vals[MAX_PARAMS];
-    char nums[MAX_PARAMS][24];
+    char nums[MAX_PARAMS][21]; /* the decimal form of any int64 */
     for (int i = 0; i < nargs; i++) {
         switch (args[i].type) {
         case EDX_DBV_INT:
