@@ -309,6 +309,50 @@ int edx_session_end(edx_db *db, const edx_principal *p, edx_err *err)
     return reg_finish_write(db, p, "auth.logout", target, NULL, NULL, NULL, rc < 0 ? rc : 0, err);
 }
 
+static json_t *session_json(edx_rows *r, void *ctx)
+{
+    const edx_principal *p = ctx;
+    return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:b}", "id", (json_int_t)edx_rows_int(r, 0),
+                     "created_at", reg_time_json(edx_rows_int(r, 1)), "last_seen_at",
+                     reg_time_json(edx_rows_int(r, 2)), "expires_at",
+                     reg_time_json(edx_rows_int(r, 3)), "client",
+                     edx_json_str_or_null(edx_rows_text(r, 4)), "user_agent",
+                     edx_json_str_or_null(edx_rows_text(r, 5)), "current",
+                     edx_rows_int(r, 0) == p->session_id);
+}
+
+int edx_session_list(edx_db *db, edx_arena *a, const edx_principal *p, json_t **out,
+                     edx_err *err)
+{
+    (void)a;
+    json_t *arr;
+    int rc = edx_db_query_array(db,
+                                "SELECT id, created_at, last_seen_at, expires_at, client_ip,"
+                                " user_agent FROM sessions WHERE user_id = ? AND expires_at > ?"
+                                " ORDER BY last_seen_at DESC, id DESC",
+                                EDX_DB_ARGS(EDX_DB_INT(p->user_id), EDX_DB_INT(edx_now())),
+                                session_json, (void *)p, &arr, err);
+    if (rc < 0) return rc;
+    *out = json_pack("{s:o}", "sessions", arr);
+    return 0;
+}
+
+int edx_session_revoke(edx_db *db, edx_arena *a, const edx_principal *p, int64_t id,
+                       edx_err *err)
+{
+    int rc = edx_db_begin(db, err);
+    if (rc < 0) return rc;
+    rc = edx_db_exec(db, "DELETE FROM sessions WHERE id = ? AND user_id = ?",
+                     EDX_DB_ARGS(EDX_DB_INT(id), EDX_DB_INT(p->user_id)), err);
+    if (rc == 0) rc = edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", "id", "no such session");
+    char *target = edx_arena_printf(a, "user:%s", p->username);
+    json_t *detail = json_pack("{s:I}", "session", (json_int_t)id);
+    rc = reg_finish_write(db, p, "auth.session_revoke", target ? target : "user", NULL, NULL,
+                          detail, rc < 0 ? rc : 0, err);
+    json_decref(detail);
+    return rc;
+}
+
 /* ---- API tokens -------------------------------------------------------------------------- */
 
 #define TOKEN_PREFIX "edx_"

@@ -222,6 +222,15 @@ int edx_session_describe(edx_db *db, edx_arena *a, const edx_principal *p,
 /* End the caller's session (logout). */
 int edx_session_end(edx_db *db, const edx_principal *p, edx_err *err);
 
+/* The caller's open sessions: {"sessions":[{id,created_at,last_seen_at,expires_at,client,
+ * user_agent,current}]}. */
+int edx_session_list(edx_db *db, edx_arena *a, const edx_principal *p, json_t **out,
+                     edx_err *err);
+
+/* End one of the caller's sessions (e.g. a forgotten browser); 404 when it is not theirs. */
+int edx_session_revoke(edx_db *db, edx_arena *a, const edx_principal *p, int64_t id,
+                       edx_err *err);
+
 /* Resolve "Bearer edx_<id>_<secret>"'s token part into a principal. */
 int edx_token_auth(edx_db *db, edx_arena *a, const char *token, edx_principal *out, edx_err *err);
 

@@ -86,6 +86,27 @@ static int h_logout(edx_req *r, edx_resp *out)
     return 0;
 }
 
+static int h_sessions_list(edx_req *r, edx_resp *out)
+{
+    edx_err e;
+    json_t *o = NULL;
+    int rc = edx_session_list(edx_req_db(r), edx_req_arena(r), edx_req_who(r), &o, &e);
+    return reply(out, rc, &e, 200, o);
+}
+
+static int h_session_revoke(edx_req *r, edx_resp *out)
+{
+    edx_err e;
+    char *end;
+    const char *id = edx_req_param(r, "id");
+    long long v = strtoll(id, &end, 10);
+    int rc = *end || v <= 0 ? edx_err_set(&e, EDX_ENOTFOUND, 404, "not_found", "id", "no such session")
+                            : edx_session_revoke(edx_req_db(r), edx_req_arena(r), edx_req_who(r), v, &e);
+    if (rc < 0) return edx_resp_error(out, &e);
+    out->status = 204;
+    return 0;
+}
+
 /* ---- units ------------------------------------------------------------------------------- */
 
 static int h_provinces(edx_req *r, edx_resp *out)
@@ -435,6 +456,8 @@ const edx_route edx_registry_routes[] = {
     {"POST", "/api/v1/session", ANY, EDX_RT_CSRF_EXEMPT, h_login, "Sign in; sets the session cookie"},
     {"GET", "/api/v1/session", SIGNED, 0, h_session_get, "The signed-in user and CSRF token"},
     {"DELETE", "/api/v1/session", SIGNED, 0, h_logout, "Sign out"},
+    {"GET", "/api/v1/sessions", SIGNED, 0, h_sessions_list, "Your open sessions"},
+    {"DELETE", "/api/v1/sessions/{id}", SIGNED, 0, h_session_revoke, "End one of your sessions"},
     {"GET", "/api/v1/provinces", SIGNED, 0, h_provinces, "The 34 provinces"},
     {"GET", "/api/v1/units", SIGNED, 0, h_units_list, "List or search units in scope"},
     {"POST", "/api/v1/units", ADMINS, 0, h_unit_create, "Create a unit"},

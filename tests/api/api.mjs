@@ -167,6 +167,25 @@ test('cookie writes need the CSRF header; a wrong one or a foreign Origin is ref
   assert.equal(ok.status, 201, JSON.stringify(ok.body));
 });
 
+test('users see their open sessions and can end one of them', async () => {
+  const laptop = await srv.login('learner');
+  const phone = await srv.login('learner');
+  const list = await phone.get('/api/v1/sessions');
+  assert.equal(list.status, 200);
+  assert.ok(list.body.sessions.length >= 2);
+  assert.equal(list.body.sessions.filter((x) => x.current).length, 1);
+  const other = list.body.sessions.find((x) => !x.current);
+  assert.ok(!JSON.stringify(list.body).match(/token|hash/));
+  assert.equal((await phone.del('/api/v1/sessions/' + other.id)).status, 204);
+  assert.equal((await laptop.get('/api/v1/session')).status, 401);
+  assert.equal((await phone.get('/api/v1/session')).status, 200);
+  const mine = (await phone.get('/api/v1/sessions')).body.sessions[0].id;
+  const stranger = await srv.login('teacher');
+  assert.equal((await unchanged(() => stranger.del('/api/v1/sessions/' + mine))).status, 404);
+  assert.equal((await stranger.del('/api/v1/sessions/999999')).status, 404);
+  assert.equal((await phone.get('/api/v1/session')).status, 200);
+});
+
 test('an expired or idle session is refused', async () => {
   const c = await srv.login('teacher');
   assert.equal((await c.get('/api/v1/session')).status, 200);
@@ -746,7 +765,7 @@ test('every write left one audit record and the chain verifies', async () => {
   const recs = await admin.get('/api/v1/audit?limit=1000');
   const actions = new Set(recs.body.records.map((r) => r.action));
   for (const a of ['units.import', 'unit.create', 'unit.update', 'person.create', 'user.create', 'user.status',
-    'user.password', 'token.create', 'token.revoke', 'auth.login', 'auth.logout']) assert.ok(actions.has(a), a);
+    'user.password', 'token.create', 'token.revoke', 'auth.login', 'auth.logout', 'auth.session_revoke']) assert.ok(actions.has(a), a);
   const raw = JSON.stringify(recs.body);
   assert.ok(!raw.includes('001185012345'));
   assert.ok(!raw.includes(PASSWORD));
