@@ -124,7 +124,7 @@ int edx_person_add(edx_db *db, edx_arena *a, const edx_principal *p,
     if (!ok)
         return edx_err_invalid(err, "kind", "kind must be teacher, manager, learner or staff");
     if ((rc = edx_nid_check(nid, "national_id", err)) < 0) return rc;
-    unit_rec u;
+    unit_rec u = {0};
     if ((rc = unit_for_read(db, a, p, unit_code, "unit_code", &u, err)) < 0) return rc;
     if (!edx_scope_can_write(p, u.path))
         return edx_err_set(err, EDX_EPERM, 403, "forbidden", "unit_code",
@@ -187,7 +187,7 @@ int edx_person_list(edx_db *db, edx_arena *a, const edx_principal *p, const char
     if (limit < 1 || limit > 500) return edx_err_invalid(err, "limit", "limit must be 1 to 500");
     if (offset < 0) return edx_err_invalid(err, "offset", "offset must not be negative");
     if (!unit_code || !*unit_code) return edx_err_invalid(err, "unit", "unit is required");
-    unit_rec u;
+    unit_rec u = {0};
     int rc = unit_for_read(db, a, p, unit_code, "unit", &u, err);
     if (rc < 0) return rc;
     char *end = unit_path_end(a, u.path);

@@ -102,7 +102,7 @@ static int load_one(edx_db *db, edx_arena *a, const char *sql, const edx_dbv *ar
     rc = edx_rows_next(r, err);
     if (rc == 1 && read_unit(r, a, out)) rc = edx_err_nomem(err);
     edx_rows_close(r);
-    return rc;
+    return rc > 1 ? 1 : rc;
 }
 
 int unit_load(edx_db *db, edx_arena *a, const char *code, unit_rec *out, edx_err *err)
@@ -152,7 +152,7 @@ json_t *unit_json(const unit_rec *u)
 /* Row mapper for edx_db_query_array: ctx is the arena. */
 static json_t *unit_row_json(edx_rows *r, void *ctx)
 {
-    unit_rec u;
+    unit_rec u = {0};
     return read_unit(r, ctx, &u) ? NULL : unit_json(&u);
 }
 
@@ -203,7 +203,7 @@ static json_t *ancestor_json(edx_rows *r, void *ctx)
 int edx_unit_get(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
                  json_t **out, edx_err *err)
 {
-    unit_rec u;
+    unit_rec u = {0};
     int rc = unit_for_read(db, a, p, code, "code", &u, err);
     if (rc < 0) return rc;
     json_t *anc;
@@ -269,7 +269,7 @@ int edx_unit_list(edx_db *db, edx_arena *a, const edx_principal *p, const edx_un
     }
     int64_t parent_id = -1; /* -1: no parent filter; 0: roots */
     const char *anchor = q->under ? q->under : q->parent;
-    unit_rec base;
+    unit_rec base = {0};
     if (anchor && *anchor) {
         int rc = unit_for_read(db, a, p, anchor, q->under ? "under" : "parent", &base, err);
         if (rc < 0) return rc;
@@ -1066,7 +1066,7 @@ int edx_units_export_csv(edx_db *db, edx_arena *a, const edx_principal *p, const
                          edx_buf *out, edx_err *err)
 {
     const char *lo = "/", *hi = "0";
-    unit_rec base;
+    unit_rec base = {0};
     if (under && *under) {
         int rc = unit_for_read(db, a, p, under, "under", &base, err);
         if (rc < 0) return rc;
@@ -1075,7 +1075,9 @@ int edx_units_export_csv(edx_db *db, edx_arena *a, const edx_principal *p, const
         if (!p->unit_path) return edx_err_forbidden(err, "your account is not attached to a unit");
         lo = p->unit_path;
     }
-    if (strcmp(lo, "/") != 0 && !(hi = unit_path_end(a, lo))) return edx_err_nomem(err);
+    /* unit_for_read succeeds only with a path (read_unit checks it). */
+    if (strcmp(lo, "/") != 0 && !(hi = unit_path_end(a, lo))) // NOLINT(clang-analyzer-core.NonNullParamChecker)
+        return edx_err_nomem(err);
     edx_rows *r;
     int rc = edx_db_query(db, &r,
                           "SELECT u.code, u.name, u.type, p.code, u.province, u.status, u.name_en"
@@ -1124,7 +1126,7 @@ static int unit_write(edx_db *db, edx_arena *a, const edx_principal *p, const ch
     urow w;
     memset(&w, 0, sizeof w);
     w.line = 1;
-    unit_rec cur;
+    unit_rec cur = {0};
     if (mode == MODE_UPDATE) {
         if (json_object_get(body, "code"))
             return edx_err_invalid(err, "code", "the code of a unit cannot change");

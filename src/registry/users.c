@@ -197,7 +197,7 @@ int edx_user_add(edx_db *db, edx_arena *a, const edx_principal *p, json_t *body,
     if (r < 0)
         return edx_err_invalid(err, "role",
                                "role must be ministry_admin, unit_admin, reviewer, teacher or learner");
-    unit_rec u;
+    unit_rec u = {0};
     memset(&u, 0, sizeof u);
     if (unit_code && *unit_code) {
         if ((rc = unit_for_read(db, a, p, unit_code, "unit_code", &u, err)) < 0) return rc;
@@ -270,7 +270,7 @@ static int end_sessions(edx_db *db, int64_t user_id, int64_t keep, edx_err *err)
 int edx_user_set_password(edx_db *db, edx_arena *a, const edx_principal *p, const char *username,
                           const char *password, edx_err *err)
 {
-    user_row u;
+    user_row u = {0};
     int self = p->username && p->user_id && strcmp(p->username, username) == 0;
     int rc = self ? user_load(db, a, username, &u, err)
                   : user_for_write(db, a, p, username, &u, err);
@@ -297,12 +297,12 @@ int edx_user_set_status(edx_db *db, edx_arena *a, const edx_principal *p, const 
 {
     if (!status || (strcmp(status, "active") != 0 && strcmp(status, "disabled") != 0))
         return edx_err_invalid(err, "status", "status must be active or disabled");
-    user_row u;
+    user_row u = {0};
     int rc = user_for_write(db, a, p, username, &u, err);
     if (rc < 0) return rc;
     if (p->user_id == u.id && strcmp(status, "disabled") == 0)
         return edx_err_invalid(err, "status", "you cannot disable your own account");
-    if (strcmp(u.status, status) == 0) return 0;
+    if (strcmp(u.status, status) == 0) return 0; // NOLINT: user_load sets status or fails
     if ((rc = edx_db_begin(db, err)) < 0) return rc;
     rc = edx_db_exec(db, "UPDATE users SET status = ?, updated_at = ? WHERE id = ?",
                      EDX_DB_ARGS(EDX_DB_TEXT(status), EDX_DB_INT(edx_now()), EDX_DB_INT(u.id)),
