@@ -55,6 +55,16 @@ printf 'bench/rss     server resident memory after the load: %d KiB (%.1f MiB)\n
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 echo
 
+# The same with the access log on (the default), written to a file.
+"$BIN" serve --listen 127.0.0.1:$port --threads "$THREADS" --log-file "$dir/access.log" 2>/dev/null &
+pid=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+run_wrk "GET /healthz, access log on" 64 "http://127.0.0.1:$port/healthz"
+run_wrk "GET /api/v1/units/{code}, log on" 64 "http://127.0.0.1:$port/api/v1/units/THPT-CVA" \
+    -H "Authorization: Bearer $TOKEN"
+kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+echo
+
 # Import: 100,000 new rows in one transaction, then the same file again (all unchanged).
 awk 'BEGIN { print "code,name,type,parent_code,province"; for (i = 0; i < 100000; i++) printf "BENCH-%d,Trường số %d,school,SGDDT-HUE,hue\n", i, i }' >"$dir/big.csv"
 t0=$(date +%s.%N); "$BIN" units import "$dir/big.csv" >/dev/null 2>&1; t1=$(date +%s.%N)

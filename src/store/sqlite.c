@@ -4,6 +4,7 @@
  * synchronous=FULL, foreign keys on, a 5 s busy timeout. Prepared statements
  * are cached per connection, keyed by the SQL text.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,8 +211,20 @@ static const edx_db_ops sqlite_ops = {
     .close = sq_close,
 };
 
+/* Before first use: no global memory statistics (a process-wide mutex on every malloc), and
+ * multi-thread mode (each connection is used by one thread at a time). */
+static pthread_once_t configured = PTHREAD_ONCE_INIT;
+
+static void configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_initialize();
+}
+
 int edx_sqlite_open(edx_db **out, const char *path, edx_err *err)
 {
+    pthread_once(&configured, configure);
     sq_db *d = calloc(1, sizeof *d);
     if (!d) return edx_err_nomem(err);
     d->base.ops = &sqlite_ops;
@@ -229,7 +242,7 @@ int edx_sqlite_open(edx_db **out, const char *path, edx_err *err)
     sqlite3_extended_result_codes(d->h, 1);
     rc = sq_script(&d->base,
                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                   " PRAGMA temp_store=MEMORY;",
+                   " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;",
                    err);
     if (rc < 0) {
         sq_close(&d->base);
