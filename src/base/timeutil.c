@@ -7,14 +7,6 @@
 
 int64_t edx_now(void)
 {
-    static int fake = -1;
-    static int64_t fake_at;
-    if (fake < 0) {
-        const char *f = getenv("EDX_FAKE_NOW");
-        fake_at = f ? strtoll(f, NULL, 10) : 0;
-        fake = fake_at > 0;
-    }
-    if (fake) return fake_at;
     return (int64_t)time(NULL);
 }
 

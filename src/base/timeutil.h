@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-/* Seconds since the Unix epoch. Tests may pin it with EDX_FAKE_NOW=<seconds>. */
+/* Seconds since the Unix epoch. */
 int64_t edx_now(void);
 
 /* Milliseconds since the Unix epoch (real clock). */

@@ -13,6 +13,7 @@ static const char usage_units[] =
     "       edudx units list [--under CODE | --parent CODE] [--q TEXT] [--type T]\n"
     "                        [--province P] [--limit N]\n"
     "       edudx units show CODE\n"
+    "       edudx units provinces\n"
     "\n"
     "import reads RFC 4180 CSV (UTF-8, with or without BOM). Header: code,name,type\n"
     "and optionally parent_code,province,status,name_en, in any order. Rows are\n"
@@ -21,7 +22,7 @@ static const char usage_units[] =
     "listed as row, column, reason (exit 2). Running the same file again changes\n"
     "nothing. Types: ministry ministry_unit national_university doet university\n"
     "college vocational school other. Statuses: active inactive closed.\n"
-    "Provinces: see `edudx units provinces`.\n";
+    "Provinces (the 34 since July 2025): `edudx units provinces`.\n";
 
 static void progress(long done, long total)
 {
