@@ -112,17 +112,35 @@ done:
 int edx_audit_verify(edx_db *db, edx_audit_report *rep, edx_err *err)
 {
     memset(rep, 0, sizeof *rep);
+    /* Read the head first and check the chain up to it: records appended meanwhile by a
+     * live server are not part of this check, so verifying never races with writers. */
+    int64_t head_seq = 0;
+    char head_hash[EDX_AUDIT_HASH_HEX] = "";
+    edx_rows *r;
+    int rc = edx_db_query(db, &r, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL, 0, err);
+    if (rc < 0) return rc;
+    rc = edx_rows_next(r, err);
+    if (rc == 1) {
+        head_seq = edx_rows_int(r, 0);
+        snprintf(head_hash, sizeof head_hash, "%s", edx_rows_text(r, 1) ? edx_rows_text(r, 1) : "");
+    }
+    edx_rows_close(r);
+    if (rc < 0) return rc;
+    if (rc == 0) {
+        snprintf(rep->reason, sizeof rep->reason, "the audit head row is missing");
+        return 1;
+    }
     char prev[EDX_AUDIT_HASH_HEX] =
         "0000000000000000000000000000000000000000000000000000000000000000";
     int64_t expect = 1;
-    int rc = 0, tampered = 0;
-    for (;;) {
-        edx_rows *r;
+    int tampered = 0;
+    while (!tampered && expect <= head_seq) {
         rc = edx_db_query(db, &r,
                           "SELECT seq, at, actor, action, target, before_digest, after_digest,"
-                          " detail, prev_hash, hash FROM audit_log WHERE seq >= ? ORDER BY seq"
-                          " LIMIT ?",
-                          EDX_DB_ARGS(EDX_DB_INT(expect), EDX_DB_INT(PAGE)), err);
+                          " detail, prev_hash, hash FROM audit_log WHERE seq >= ? AND seq <= ?"
+                          " ORDER BY seq LIMIT ?",
+                          EDX_DB_ARGS(EDX_DB_INT(expect), EDX_DB_INT(head_seq), EDX_DB_INT(PAGE)),
+                          err);
         if (rc < 0) return rc;
         int got = 0;
         while ((rc = edx_rows_next(r, err)) == 1) {
@@ -160,33 +178,26 @@ int edx_audit_verify(edx_db *db, edx_audit_report *rep, edx_err *err)
         }
         edx_rows_close(r);
         if (rc < 0) return rc;
-        if (tampered || got < PAGE) break;
+        if (!got) break;
     }
     snprintf(rep->head, sizeof rep->head, "%s", prev);
     if (tampered) return 1;
-    /* The head row says how long the chain must be: a cut-off tail shows here. */
-    edx_rows *r;
-    rc = edx_db_query(db, &r, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL, 0, err);
-    if (rc < 0) return rc;
-    rc = edx_rows_next(r, err);
-    if (rc == 1) {
-        int64_t hseq = edx_rows_int(r, 0);
-        const char *hh = edx_rows_text(r, 1);
-        if (hseq != expect - 1 || !hh || strcmp(hh, prev) != 0) {
-            snprintf(rep->reason, sizeof rep->reason,
-                     "the log ends at record %lld but %lld records were written (records deleted"
-                     " from the end, or the head was altered)",
-                     (long long)(expect - 1), (long long)hseq);
-            rep->bad_seq = expect;
-            tampered = 1;
-        }
-    } else if (rc == 0) {
-        snprintf(rep->reason, sizeof rep->reason, "the audit head row is missing");
-        tampered = 1;
+    /* The head says how long the chain is: a cut-off tail or an altered head shows here. */
+    if (expect - 1 != head_seq) {
+        snprintf(rep->reason, sizeof rep->reason,
+                 "the log ends at record %lld but %lld records were written (records deleted"
+                 " from the end)",
+                 (long long)(expect - 1), (long long)head_seq);
+        rep->bad_seq = expect;
+        return 1;
     }
-    edx_rows_close(r);
-    if (rc < 0) return rc;
-    return tampered;
+    if (strcmp(head_hash, prev) != 0) {
+        snprintf(rep->reason, sizeof rep->reason,
+                 "the head does not match record %lld (the head was altered)", (long long)head_seq);
+        rep->bad_seq = head_seq;
+        return 1;
+    }
+    return 0;
 }
 
 static json_t *record_json(edx_rows *r, void *ctx)

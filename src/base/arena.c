@@ -32,6 +32,27 @@ void edx_arena_free(edx_arena *a)
     a->total = 0;
 }
 
+void edx_arena_reset(edx_arena *a)
+{
+    edx_arena_chunk *keep = NULL, *c = a->head;
+    while (c) {
+        edx_arena_chunk *next = c->next;
+        if (!keep && c->cap == a->chunk_size) {
+            keep = c;
+        } else {
+            free(c);
+        }
+        c = next;
+    }
+    a->head = keep;
+    a->total = 0;
+    if (keep) {
+        keep->next = NULL;
+        keep->used = 0;
+        a->total = keep->cap;
+    }
+}
+
 void *edx_arena_alloc(edx_arena *a, size_t n)
 {
     if (n == 0) n = 1;

@@ -25,6 +25,9 @@ void edx_arena_init(edx_arena *a, size_t chunk_size);
 /* Release every chunk; the arena may be used again afterwards. */
 void edx_arena_free(edx_arena *a);
 
+/* Forget every allocation but keep one chunk for reuse (a scratch arena per loop step). */
+void edx_arena_reset(edx_arena *a);
+
 /* `n` bytes aligned for any type, or NULL. */
 void *edx_arena_alloc(edx_arena *a, size_t n);
 

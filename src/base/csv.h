@@ -16,14 +16,16 @@
 
 typedef struct edx_csv {
     const char *p, *end;
-    long record; /* number of the record last returned */
+    long record;       /* number of the record last returned */
     int had_bom;
+    size_t max_fields; /* fields kept per record (0: all); the rest are counted, not stored */
 } edx_csv;
 
 void edx_csv_init(edx_csv *c, const char *data, size_t len);
 
 /*
- * Read the next record. Fields are NUL-terminated strings in `a`.
+ * Read the next record. Fields are NUL-terminated strings in `a`; *nfields is
+ * the true count even when max_fields kept fewer.
  * Returns 1 with a record, 0 at the end, EDX_EINVAL on malformed input (err
  * names the record in its message and err->rows[0]).
  */

@@ -100,6 +100,8 @@ static const char usage_serve[] =
     "  --idle-timeout S        close silent connections after S seconds (default 30)\n"
     "  --request-timeout S     a request body must arrive within S seconds (default 60)\n"
     "  --grace S               how long to wait for requests in flight on SIGTERM (default 30)\n"
+    "  --drain-delay S         on SIGTERM, answer /readyz 503 for S seconds before closing\n"
+    "                          the listener, so a load balancer stops sending (default 0)\n"
     "  --max-connections N     (default 4096)\n"
     "  --max-per-ip N          connections per client address, 0 = unlimited (default 0)\n"
     "  --session-ttl S         session lifetime (default 43200)\n"
@@ -129,7 +131,7 @@ int cli_serve(int argc, char **argv)
                    {"idle-timeout", 1},  {"request-timeout", 1}, {"grace", 1},
                    {"max-connections", 1}, {"max-per-ip", 1},    {"session-ttl", 1},
                    {"session-idle", 1},  {"trust-proxy", 0},     {"access-log", 1},
-                   {"log-file", 1}};
+                   {"log-file", 1},      {"drain-delay", 1}};
     const int n = (int)(sizeof o / sizeof o[0]);
     char *pos[1];
     int np, rc = cli_parse(argc, argv, o, n, pos, 0, &np, usage_serve);
@@ -159,6 +161,7 @@ int cli_serve(int argc, char **argv)
         {"idle-timeout", 1, 86400, 0, &c.idle_timeout},
         {"request-timeout", 1, 86400, 0, &c.request_timeout},
         {"grace", 0, 3600, 0, &c.shutdown_grace},
+        {"drain-delay", 0, 600, 0, &c.drain_delay},
         {"max-connections", 1, 1000000, 0, &c.max_connections},
         {"max-per-ip", 0, 1000000, 0, &c.max_per_ip},
         {"session-ttl", 60, 30LL * 86400, 2, &c.auth.session_ttl},

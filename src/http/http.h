@@ -35,6 +35,7 @@ typedef struct edx_server_cfg {
     int idle_timeout;        /* seconds a connection may stay silent */
     int request_timeout;     /* seconds a request body may take */
     int shutdown_grace;      /* seconds in-flight requests get on SIGTERM */
+    int drain_delay;         /* seconds /readyz answers 503 before the listener closes */
     int max_connections;
     int max_per_ip;
     int trust_proxy;         /* take the client address from X-Forwarded-For */

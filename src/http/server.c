@@ -280,6 +280,21 @@ static enum MHD_Result send_resp(edx_req *r, edx_resp *resp, int api)
         resp->json = NULL;
         resp_fail(resp, EDX_EINTERNAL, 500, "internal", "%s", "internal error");
     }
+    if (resp->status >= 500 && resp->json) {
+        /* Store and system errors stay in the log; the client gets the request id to quote. */
+        json_t *e = json_object_get(resp->json, "error");
+        const char *msg = json_string_value(json_object_get(e, "message"));
+        const char *code = json_string_value(json_object_get(e, "code"));
+        if (msg && code && strcmp(code, "busy") != 0) {
+            edx_log(EDX_LOG_ERROR, "http.error", "request %s: %s", r->id, msg);
+            char *text = edx_arena_printf(&r->arena,
+                                          "the server could not complete this request; quote"
+                                          " request id %s to the administrators",
+                                          r->id);
+            if (text) json_object_set_new(e, "message", json_string(text));
+            json_object_set_new(e, "field", json_string(""));
+        }
+    }
     if (resp->json) {
         size_t len;
         char *s = edx_json_dump(resp->json, &len);
@@ -474,6 +489,30 @@ static int bad_path(const char *url)
     return !edx_utf8_valid(url, strlen(url));
 }
 
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    (void)kind;
+    int *ok = cls;
+    const char *parts[2] = {key, value};
+    for (int i = 0; i < 2; i++) {
+        const char *v = parts[i];
+        if (!v) continue;
+        if (!edx_utf8_valid(v, strlen(v))) *ok = 0;
+        for (const unsigned char *c = (const unsigned char *)v; *c; c++)
+            if (*c < 0x20 || *c == 0x7F) *ok = 0;
+    }
+    return *ok ? MHD_YES : MHD_NO;
+}
+
+/* Every query parameter is valid UTF-8 text, so handlers and the store never see bad bytes. */
+static int query_ok(edx_req *r)
+{
+    int ok = 1;
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &ok);
+    return ok;
+}
+
 /* ---- authentication pipeline ---------------------------------------------------------------- */
 
 static int unsafe_method(const char *m)
@@ -622,14 +661,22 @@ static void client_addr(edx_req *r)
 /* First call: everything known from the headers. 1 when `out` holds the answer already. */
 static int begin(edx_req *r, edx_resp *out)
 {
-    /* An encoded NUL ends the decoded path early: refuse what the decoding would hide. */
+    /* An encoded NUL ends a decoded path or value early: refuse what decoding would hide. */
     const char *q = r->raw_uri ? strchr(r->raw_uri, '?') : NULL;
-    size_t plen = r->raw_uri ? (q ? (size_t)(q - r->raw_uri) : strlen(r->raw_uri)) : 0;
-    for (size_t i = 0; i + 2 < plen; i++)
+    size_t ulen = r->raw_uri ? strlen(r->raw_uri) : 0;
+    for (size_t i = 0; i + 2 < ulen; i++)
         if (r->raw_uri[i] == '%' && r->raw_uri[i + 1] == '0' && r->raw_uri[i + 2] == '0') {
-            resp_fail(out, EDX_EINVAL, 400, "invalid_path", "%s", "the path contains a NUL byte");
+            int in_query = q && r->raw_uri + i > q;
+            resp_fail(out, EDX_EINVAL, 400, in_query ? "invalid_query" : "invalid_path", "%s",
+                      in_query ? "the query string contains a NUL byte"
+                               : "the path contains a NUL byte");
             return 1;
         }
+    if (!query_ok(r)) {
+        resp_fail(out, EDX_EINVAL, 400, "invalid_query", "%s",
+                  "the query string is not valid UTF-8 or has control characters");
+        return 1;
+    }
     if (bad_path(r->url)) {
         resp_fail(out, EDX_EINVAL, 400, "invalid_path", "%s",
                   "the path is not allowed (dot segments, back slashes or control characters)");
@@ -663,6 +710,11 @@ static int begin(edx_req *r, edx_resp *out)
             char *msg = edx_arena_printf(&r->arena, "the body is larger than %zu bytes",
                                          r->body_limit);
             resp_fail(out, EDX_ELIMIT, 413, "payload_too_large", "%s", msg ? msg : "too large");
+            return 1;
+        }
+        /* One buffer of the declared size: no reallocations leave copies of secrets behind. */
+        if (n && edx_buf_reserve(&r->body, (size_t)n)) {
+            resp_fail(out, EDX_ENOMEM, 503, "out_of_memory", "%s", "out of memory");
             return 1;
         }
     }
@@ -824,6 +876,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (r->has_pending) json_decref(r->pending.json);
     edx_metrics_observe(r->route_idx, r->status, ns);
     if (S.access_log) access_log(r, ns);
+    /* Bodies carry passwords and ID numbers: wipe before the memory is reused. */
+    if (r->body.data) edx_wipe(r->body.data, r->body.cap);
     edx_buf_free(&r->body);
     edx_arena_free(&r->arena);
     free(r);
@@ -864,9 +918,11 @@ int edx_http_readyz(edx_req *r, edx_resp *out)
     edx_err_clear(&e);
     if (atomic_load(&S.draining))
         return edx_resp_json(out, 503, json_pack("{s:s}", "status", "draining"));
-    if (edx_db_ping(edx_req_db(r), &e) < 0)
+    if (edx_db_ping(edx_req_db(r), &e) < 0) {
+        edx_log(EDX_LOG_ERROR, "http.readyz", "store unreachable: %s", e.message);
         return edx_resp_json(out, 503, json_pack("{s:s,s:s}", "status", "unavailable", "reason",
-                                                 e.message));
+                                                 "the store is unreachable"));
+    }
     return edx_resp_json(out, 200, json_pack("{s:s}", "status", "ready"));
 }
 
@@ -1011,6 +1067,11 @@ int edx_serve(const edx_server_cfg *cfg)
     atomic_store(&S.draining, 1);
     edx_log(EDX_LOG_INFO, "http.drain", "signal %d: finishing %ld request(s) in flight", sig,
             (long)atomic_load(&S.inflight));
+    /* Keep accepting for a moment while /readyz says 503, so load balancers move away first. */
+    if (cfg->drain_delay > 0) {
+        struct timespec dl = {cfg->drain_delay, 0};
+        nanosleep(&dl, NULL);
+    }
     MHD_socket ls = MHD_quiesce_daemon(d);
     if (ls != MHD_INVALID_SOCKET) close(ls);
     int64_t until = edx_mono_ns() + (int64_t)cfg->shutdown_grace * 1000000000LL;

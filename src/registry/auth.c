@@ -7,6 +7,7 @@
  * check any session. The CSRF token is derived from the session token and
  * needs no storage: only a page that can read the login answer knows it.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -71,38 +72,57 @@ static json_t *principal_json(const edx_principal *p)
 
 /* ---- throttling -------------------------------------------------------------------------- */
 
-/* Seconds until `key` may try again, 0 when it may now. */
-static int64_t throttled(edx_db *db, const char *key, int max, int64_t window, int64_t now)
+/*
+ * Count one attempt for `key` before the password is checked, in one statement, so parallel
+ * guesses cannot all slip past a check-then-count. Returns the attempts in the current window
+ * and its start, or -1 when the store fails (the caller then refuses: fail closed).
+ */
+static int64_t count_attempt(edx_db *db, const char *key, int64_t window, int64_t now,
+                             int64_t *start)
 {
     edx_rows *r;
-    int64_t wait = 0;
-    if (edx_db_query(db, &r, "SELECT window_start, failures FROM login_throttle WHERE key = ?",
-                     EDX_DB_ARGS(EDX_DB_TEXT(key)), NULL) < 0)
-        return 0;
-    if (edx_rows_next(r, NULL) == 1) {
-        int64_t start = edx_rows_int(r, 0), failures = edx_rows_int(r, 1);
-        if (now - start < window && failures >= max) wait = start + window - now;
-    }
-    edx_rows_close(r);
-    return wait;
-}
-
-/* Count a failure; returns the failures in the current window. */
-static int64_t note_failure(edx_db *db, const char *key, int64_t window, int64_t now)
-{
-    int64_t failures = 0;
-    edx_db_query_int(db,
+    int64_t n = -1;
+    if (edx_db_query(db, &r,
                      "INSERT INTO login_throttle (key, window_start, failures) VALUES (?, ?, 1)"
                      " ON CONFLICT (key) DO UPDATE SET"
                      " failures = CASE WHEN login_throttle.window_start <= ? THEN 1"
                      "            ELSE login_throttle.failures + 1 END,"
                      " window_start = CASE WHEN login_throttle.window_start <= ? THEN ?"
                      "            ELSE login_throttle.window_start END"
-                     " RETURNING failures",
+                     " RETURNING failures, window_start",
                      EDX_DB_ARGS(EDX_DB_TEXT(key), EDX_DB_INT(now), EDX_DB_INT(now - window),
                                  EDX_DB_INT(now - window), EDX_DB_INT(now)),
-                     &failures, NULL);
-    return failures;
+                     NULL) < 0)
+        return -1;
+    if (edx_rows_next(r, NULL) == 1) {
+        n = edx_rows_int(r, 0);
+        *start = edx_rows_int(r, 1);
+    }
+    edx_rows_close(r);
+    return n;
+}
+
+/* A successful sign-in: the account starts afresh; the address gets its attempt back. */
+static void attempt_succeeded(edx_db *db, const char *acct, const char *addr)
+{
+    edx_db_exec(db, "DELETE FROM login_throttle WHERE key = ?", EDX_DB_ARGS(EDX_DB_TEXT(acct)),
+                NULL);
+    edx_db_exec(db, "UPDATE login_throttle SET failures = failures - 1 WHERE key = ? AND failures > 0",
+                EDX_DB_ARGS(EDX_DB_TEXT(addr)), NULL);
+}
+
+/* The throttling key of a client address: IPv6 clients count per /64, which one holds. */
+static void addr_key(const char *client, char *out, size_t cap)
+{
+    struct in6_addr a6;
+    if (client && strchr(client, ':') && inet_pton(AF_INET6, client, &a6) == 1) {
+        memset(a6.s6_addr + 8, 0, 8);
+        char buf[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &a6, buf, sizeof buf);
+        snprintf(out, cap, "addr:%s/64", buf);
+    } else {
+        snprintf(out, cap, "addr:%s", client ? client : "?");
+    }
 }
 
 /* A hash to check against when the account does not exist, so both cases take as long. */
@@ -134,6 +154,9 @@ static int create_session(edx_db *db, edx_arena *a, const edx_auth_cfg *cfg, edx
     /* Housekeeping: forget long-expired sessions of this account. */
     rc = edx_db_exec(db, "DELETE FROM sessions WHERE user_id = ? AND expires_at < ?",
                      EDX_DB_ARGS(EDX_DB_INT(p->user_id), EDX_DB_INT(now)), err);
+    if (rc >= 0)
+        rc = edx_db_exec(db, "DELETE FROM login_throttle WHERE window_start < ?",
+                         EDX_DB_ARGS(EDX_DB_INT(now - cfg->throttle_window)), err);
     if (rc >= 0)
         rc = edx_db_query_int(db,
                               "INSERT INTO sessions (token_hash, user_id, created_at, expires_at,"
@@ -173,10 +196,16 @@ static int check_credentials(edx_db *db, edx_arena *a, const edx_auth_cfg *cfg,
     char acct[80], addr[80];
     snprintf(acct, sizeof acct, "acct:%s", username);
     for (char *c = acct + 5; *c; c++) *c = (char)tolower((unsigned char)*c);
-    snprintf(addr, sizeof addr, "addr:%s", client_addr ? client_addr : "?");
-    int64_t wait = throttled(db, acct, cfg->acct_max_failures, cfg->throttle_window, now);
-    int64_t wait2 = throttled(db, addr, cfg->addr_max_failures, cfg->throttle_window, now);
-    if (wait2 > wait) wait = wait2;
+    addr_key(client_addr, addr, sizeof addr);
+    int64_t acct_start = 0, addr_start = 0;
+    int64_t na = count_attempt(db, acct, cfg->throttle_window, now, &acct_start);
+    int64_t nd = count_attempt(db, addr, cfg->throttle_window, now, &addr_start);
+    if (na < 0 || nd < 0)
+        return edx_err_set(err, EDX_EDB, 503, "busy", "", "sign-in is unavailable; try again");
+    int64_t wait = 0;
+    if (na > cfg->acct_max_failures) wait = acct_start + cfg->throttle_window - now;
+    if (nd > cfg->addr_max_failures && addr_start + cfg->throttle_window - now > wait)
+        wait = addr_start + cfg->throttle_window - now;
     if (wait > 0) {
         *retry_after = wait;
         return edx_err_set(err, EDX_ELIMIT, 429, "too_many_attempts", "",
@@ -206,16 +235,13 @@ static int check_credentials(edx_db *db, edx_arena *a, const edx_auth_cfg *cfg,
         ok = 0;
     }
     if (!ok) {
-        int64_t n = note_failure(db, acct, cfg->throttle_window, now);
-        note_failure(db, addr, cfg->throttle_window, now);
-        if (n == cfg->acct_max_failures)
+        if (na == cfg->acct_max_failures)
             edx_log(EDX_LOG_WARN, "auth.lockout",
-                    "sign-in paused for an account after %lld failures", (long long)n);
+                    "sign-in paused for an account after %lld failures", (long long)na);
         return edx_err_set(err, EDX_EAUTH, 401, "bad_credentials", "",
                            "wrong user name or password");
     }
-    edx_db_exec(db, "DELETE FROM login_throttle WHERE key = ?", EDX_DB_ARGS(EDX_DB_TEXT(acct)),
-                NULL);
+    attempt_succeeded(db, acct, addr);
     return 0;
 }
 
@@ -271,8 +297,8 @@ int edx_session_auth(edx_db *db, edx_arena *a, const edx_auth_cfg *cfg, const ch
     out->token_write = 1;
     /* Idle tracking is bookkeeping, not data: refresh at most once a minute, no audit record. */
     if (now - last >= 60)
-        edx_db_exec(db, "UPDATE sessions SET last_seen_at = ? WHERE id = ?",
-                    EDX_DB_ARGS(EDX_DB_INT(now), EDX_DB_INT(sid)), NULL);
+        edx_db_exec_nowait(db, "UPDATE sessions SET last_seen_at = ? WHERE id = ?",
+                           EDX_DB_ARGS(EDX_DB_INT(now), EDX_DB_INT(sid)), NULL);
     return 0;
 }
 
@@ -518,8 +544,8 @@ int edx_token_list(edx_db *db, edx_arena *a, const edx_principal *p, const char 
                    json_t **out, edx_err *err)
 {
     (void)a;
-    if (!username) username = p->username;
-    int all = username == NULL && p->via == EDX_AUTH_SYSTEM;
+    int all = username == NULL && p->via == EDX_AUTH_SYSTEM; /* the CLI without --user */
+    if (!username && !all) username = p->username;
     if (!all && !username) return edx_err_invalid(err, "user", "which user's tokens?");
     if (username && p->via != EDX_AUTH_SYSTEM && p->role != EDX_ROLE_MINISTRY_ADMIN &&
         (!p->username || strcmp(p->username, username) != 0))

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "base/timeutil.h"
 #include "base/utf8.h"
 #include "json/json.h"
@@ -103,6 +104,22 @@ static int person_one(edx_db *db, const edx_principal *p, const char *sql, const
     return rc < 0 ? rc : 0;
 }
 
+/*
+ * An ID number already registered. Only a caller who may see that person learns where;
+ * anyone else gets a neutral refusal, or the answer would tell a unit admin that a citizen
+ * is registered in another province.
+ */
+static int conflict_error(const edx_principal *p, const char *existing_path, edx_err *err)
+{
+    edx_log(EDX_LOG_WARN, "person.conflict", "%s tried to register an ID number that exists",
+            p->actor);
+    if (existing_path && edx_scope_can_read(p, existing_path))
+        return edx_err_set(err, EDX_ECONFLICT, 409, "conflict", "national_id",
+                           "a person with this ID number is already registered in your units");
+    return edx_err_set(err, EDX_ECONFLICT, 409, "conflict", "national_id",
+                       "this ID number cannot be registered here; ask a ministry administrator");
+}
+
 static const char *const person_fields[] = {"unit_code", "full_name", "kind", "national_id", NULL};
 
 int edx_person_add(edx_db *db, edx_arena *a, const edx_principal *p,
@@ -137,6 +154,18 @@ int edx_person_add(edx_db *db, edx_arena *a, const edx_principal *p,
     int64_t now = edx_now(), id = 0;
     char *skey = edx_utf8_search_key(a, clean);
     if (!skey) return edx_err_nomem(err);
+    /* Look first, so the refusal can say where only to those who may see it. */
+    char *existing_path = NULL;
+    edx_rows *r;
+    if ((rc = edx_db_query(db, &r,
+                           "SELECT u.path FROM people x JOIN units u ON u.id = x.unit_id"
+                           " WHERE x.nid_hash = ?",
+                           EDX_DB_ARGS(EDX_DB_TEXT(h)), err)) < 0)
+        return rc;
+    if ((rc = edx_rows_next(r, err)) == 1) existing_path = edx_arena_strdup(a, edx_rows_text(r, 0));
+    edx_rows_close(r);
+    if (rc < 0) return rc;
+    if (rc == 1) return conflict_error(p, existing_path, err);
     if ((rc = edx_db_begin(db, err)) < 0) return rc;
     rc = edx_db_query_int(db,
                           "INSERT INTO people (unit_id, full_name, search_key, kind, nid_hash,"
@@ -146,9 +175,7 @@ int edx_person_add(edx_db *db, edx_arena *a, const edx_principal *p,
                                       EDX_DB_TEXT(kind), EDX_DB_TEXT(h), EDX_DB_TEXT(last4),
                                       EDX_DB_INT(now), EDX_DB_INT(now)),
                           &id, err);
-    if (rc == EDX_ECONFLICT)
-        edx_err_set(err, EDX_ECONFLICT, 409, "conflict", "national_id",
-                    "a person with this ID number is already registered");
+    if (rc == EDX_ECONFLICT) conflict_error(p, existing_path, err);
     json_t *after = json_pack("{s:s,s:s,s:s,s:s}", "unit", u.code, "full_name", clean, "kind",
                               kind, "nid_hash", h);
     char *target = edx_arena_printf(a, "person:%lld", (long long)id);
@@ -198,14 +225,15 @@ int edx_person_list(edx_db *db, edx_arena *a, const edx_principal *p, const char
         char *k = edx_utf8_search_key(a, q);
         like = k ? edx_arena_printf(a, "%%%s%%", k) : NULL;
         if (!like) return edx_err_nomem(err);
+        /* LIKE's wildcards and escape in the query are plain text: blank them out. */
         for (char *c = like + 1; c[1]; c++)
-            if (*c == '%' || *c == '_') *c = ' ';
+            if (*c == '%' || *c == '_' || *c == '\\') *c = ' ';
     }
     json_t *arr;
     rc = edx_db_query_array(db,
                             "SELECT " PERSON_COLS PERSON_FROM
                             " WHERE ((? = 1 AND u.path >= ? AND u.path < ?) OR x.unit_id = ?)"
-                            " AND (CAST(? AS TEXT) IS NULL OR x.search_key LIKE ?)"
+                            " AND (CAST(? AS TEXT) IS NULL OR x.search_key LIKE ? ESCAPE '\\')"
                             " ORDER BY x.search_key, x.id LIMIT ? OFFSET ?",
                             EDX_DB_ARGS(EDX_DB_INT(subtree ? 1 : 0), EDX_DB_TEXT(u.path),
                                         EDX_DB_TEXT(end), EDX_DB_INT(u.id), EDX_DB_TEXT(like),

@@ -167,7 +167,7 @@ int edx_user_add(edx_db *db, edx_arena *a, const edx_principal *p, json_t *body,
 int edx_user_list(edx_db *db, edx_arena *a, const edx_principal *p, json_t **out, edx_err *err);
 int edx_user_get(edx_db *db, edx_arena *a, const edx_principal *p, const char *username,
                  json_t **out, edx_err *err);
-/* New password; ends the user's sessions. */
+/* New password; ends the user's other sessions and revokes the user's API tokens. */
 int edx_user_set_password(edx_db *db, edx_arena *a, const edx_principal *p, const char *username,
                           const char *password, edx_err *err);
 /* "active" or "disabled"; disabling ends sessions and stops the user's tokens. */

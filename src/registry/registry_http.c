@@ -54,6 +54,7 @@ static int h_login(edx_req *r, edx_resp *out)
     edx_login_result res;
     rc = edx_login(edx_req_db(r), edx_req_arena(r), &edx_req_cfg(r)->auth, user, pw,
                    edx_req_client(r), edx_req_header(r, "User-Agent"), &res, &e);
+    edx_wipe((void *)pw, strlen(pw));
     json_decref(body);
     if (rc < 0) {
         if (res.retry_after > 0) {

@@ -23,7 +23,7 @@
 #include "registry/registry_int.h"
 
 #define MAX_DEPTH 12
-#define MAX_IMPORT_ROWS 500000
+#define MAX_IMPORT_ROWS 200000
 #define MAX_REPORTED_ERRORS 1000
 
 const char *const edx_unit_types[] = {
@@ -208,9 +208,9 @@ int edx_unit_get(edx_db *db, edx_arena *a, const edx_principal *p, const char *c
     if (rc < 0) return rc;
     json_t *anc;
     rc = edx_db_query_array(db,
-                            "WITH RECURSIVE anc(id) AS (SELECT parent_id FROM units WHERE id = ?"
-                            " UNION ALL SELECT x.parent_id FROM units x JOIN anc ON x.id = anc.id"
-                            " WHERE x.parent_id IS NOT NULL)"
+                            "WITH RECURSIVE anc(id, n) AS (SELECT parent_id, 1 FROM units WHERE id = ?"
+                            " UNION ALL SELECT x.parent_id, anc.n + 1 FROM units x JOIN anc"
+                            " ON x.id = anc.id WHERE x.parent_id IS NOT NULL AND anc.n < 64)"
                             " SELECT code, name, type, path FROM units"
                             " WHERE id IN (SELECT id FROM anc) ORDER BY depth",
                             EDX_DB_ARGS(EDX_DB_INT(u.id)), ancestor_json, (void *)p, &anc, err);
@@ -365,7 +365,11 @@ int edx_province_list(edx_db *db, json_t **out, edx_err *err)
 /* ---- writing: one path for CSV rows and API bodies ------------------------------------- */
 
 enum { ACT_CREATE = 1, ACT_UPDATE, ACT_UNCHANGED };
-enum { ABSENT_PARENT = 1, ABSENT_PROVINCE = 2, ABSENT_STATUS = 4, ABSENT_NAME_EN = 8 };
+enum { ABSENT_PARENT = 1, ABSENT_PROVINCE = 2, ABSENT_STATUS = 4, ABSENT_NAME_EN = 8,
+       ABSENT_NAME = 16, ABSENT_TYPE = 32 };
+
+/* Advisory lock key serialising writers of the unit tree (PostgreSQL). */
+#define UNITS_LOCK 7342002
 enum { MODE_UPSERT = 0, MODE_CREATE, MODE_UPDATE };
 
 typedef struct urow {
@@ -626,6 +630,8 @@ static int plan(applier *ap, urow *rows, long n, int mode)
             if (u && (ap->absent & ABSENT_PROVINCE)) w->province = u->province;
             if (u && (ap->absent & ABSENT_STATUS)) w->status = u->status;
             if (u && (ap->absent & ABSENT_NAME_EN)) w->name_en = u->name_en;
+            if (u && (ap->absent & ABSENT_NAME)) w->name = u->name;
+            if (u && (ap->absent & ABSENT_TYPE)) w->type = u->type;
         }
         if (check_fields(ap, w)) return edx_err_nomem(ap->err);
         if (edx_unit_code_check(w->code, "code", NULL) < 0) {
@@ -651,6 +657,11 @@ static int plan(applier *ap, urow *rows, long n, int mode)
             ap->errs.total++;
             return edx_err_set(ap->err, EDX_ECONFLICT, 409, "conflict", "code",
                                "unit %s already exists", w->code);
+        }
+        if (mode == MODE_UPDATE && !w->existing) {
+            ap->errs.total++;
+            return edx_err_set(ap->err, EDX_ENOTFOUND, 404, "not_found", "code",
+                               "unit %s not found", w->code);
         }
         if (w->parent_code && !edx_map_get(&ap->file, w->parent_code)) {
             unit_rec *pu = known(ap, w->parent_code, &rc);
@@ -688,6 +699,23 @@ static int plan(applier *ap, urow *rows, long n, int mode)
                           "unit %s would be placed outside your unit's subtree", w->code))
                 return edx_err_nomem(ap->err);
             continue;
+        }
+        if (u && strcmp(u->path, w->path) != 0) {
+            /* A move carries the unit's subtree along: the deepest descendant must still fit. */
+            int64_t deepest = 0;
+            char *end = unit_path_end(ap->a, u->path);
+            if (!end) return edx_err_nomem(ap->err);
+            rc = edx_db_query_int(ap->db, "SELECT MAX(depth) FROM units WHERE path >= ? AND path < ?",
+                                  EDX_DB_ARGS(EDX_DB_TEXT(u->path), EDX_DB_TEXT(end)), &deepest,
+                                  ap->err);
+            if (rc < 0) return rc;
+            if (w->depth + (deepest - u->depth) > MAX_DEPTH) {
+                if (add_error(ap, w->line, "parent_code",
+                              "moving %s there would make its subtree deeper than %d levels",
+                              w->code, MAX_DEPTH))
+                    return edx_err_nomem(ap->err);
+                continue;
+            }
         }
         if (!u) {
             w->action = ACT_CREATE;
@@ -871,9 +899,16 @@ static int apply_rows(applier *ap, urow *rows, long n, int mode, int dry_run,
                       void (*progress)(long, long), edx_import_report *rep, json_t *detail)
 {
     edx_err *err = ap->err;
-    int rc = plan(ap, rows, n, mode);
-    if (rc < 0) return rc;
+    int rc;
+    /* Plan and write in one transaction, so no other writer moves a unit in between: a
+     * cycle or a stale scope check could otherwise slip through. */
+    if (!dry_run) {
+        if ((rc = edx_db_begin(ap->db, err)) < 0) return rc;
+        if ((rc = edx_db_lock(ap->db, UNITS_LOCK, err)) < 0) goto fail;
+    }
+    if ((rc = plan(ap, rows, n, mode)) < 0) goto fail;
     if (ap->errs.total) {
+        edx_db_rollback(ap->db);
         qsort(ap->errs.v, ap->errs.n, sizeof *ap->errs.v, by_row);
         if (mode != MODE_UPSERT) {
             /* A single API object: report like any field error. */
@@ -904,11 +939,12 @@ static int apply_rows(applier *ap, urow *rows, long n, int mode, int dry_run,
         else rep->unchanged++;
     }
     rep->rows = n;
-    /* Nothing to change (a rerun of the same file): no transaction, no audit record. */
-    if (dry_run || rep->created + rep->updated == 0) return 0;
+    /* Nothing to change (a rerun of the same file): no write, no audit record. */
+    if (dry_run || rep->created + rep->updated == 0) {
+        edx_db_rollback(ap->db);
+        return 0;
+    }
     rep->created = rep->updated = 0; /* write_rows counts what it really wrote */
-    rc = edx_db_begin(ap->db, err);
-    if (rc < 0) return rc;
     rc = write_rows(ap, rows, n, progress, rep);
     if (mode == MODE_UPSERT) {
         json_object_set_new(detail, "rows", json_integer(n));
@@ -930,6 +966,9 @@ static int apply_rows(applier *ap, urow *rows, long n, int mode, int dry_run,
         json_decref(aj);
         json_decref(bj);
     }
+    return rc;
+fail:
+    edx_db_rollback(ap->db);
     return rc;
 }
 
@@ -978,6 +1017,7 @@ int edx_units_import_csv(edx_db *db, edx_arena *a, const edx_principal *p, const
     }
     edx_csv csv;
     edx_csv_init(&csv, data, len);
+    csv.max_fields = 32;
     char **f;
     size_t nf;
     int rc = edx_csv_next(&csv, a, &f, &nf, err);
@@ -987,7 +1027,7 @@ int edx_units_import_csv(edx_db *db, edx_arena *a, const edx_principal *p, const
     for (int i = 0; i < 8; i++) col[i] = -1;
     applier ap;
     applier_init(&ap, db, a, p, err);
-    for (size_t i = 0; i < nf; i++) {
+    for (size_t i = 0; i < nf && i < csv.max_fields; i++) {
         int k = -1;
         for (int j = 0; csv_columns[j]; j++)
             if (strcmp(f[i], csv_columns[j]) == 0) k = j;
@@ -1006,6 +1046,7 @@ int edx_units_import_csv(edx_db *db, edx_arena *a, const edx_principal *p, const
     if (col[4] < 0) ap.absent |= ABSENT_PROVINCE;
     if (col[5] < 0) ap.absent |= ABSENT_STATUS;
     if (col[6] < 0) ap.absent |= ABSENT_NAME_EN;
+    if (nf > csv.max_fields) add_error(&ap, 1, "", "the header has %zu columns", nf);
     if (ap.errs.total) {
         edx_err_set(err, EDX_EINVAL, 400, "invalid_csv", "file",
                     "the header row is wrong; nothing was imported");
@@ -1013,18 +1054,41 @@ int edx_units_import_csv(edx_db *db, edx_arena *a, const edx_principal *p, const
         err->nrows = ap.errs.n;
         return EDX_EINVAL;
     }
+    size_t expect = 0;
+    for (int j = 0; j < 7; j++)
+        if (col[j] >= 0) expect++;
+    csv.max_fields = expect;
     size_t cap = 1024;
     long n = 0;
     urow *rows = edx_arena_alloc(a, cap * sizeof *rows);
     if (!rows) return edx_err_nomem(err);
-    while ((rc = edx_csv_next(&csv, a, &f, &nf, err)) == 1) {
-        if (nf == 1 && f[0][0] == '\0') continue; /* blank line */
-        if (n >= MAX_IMPORT_ROWS)
-            return edx_err_set(err, EDX_ELIMIT, 413, "too_many_rows", "file",
-                               "the file has more than %d rows; split it", MAX_IMPORT_ROWS);
+    /* Records are read into a scratch arena; only good rows are copied to keep. */
+    edx_arena scratch;
+    edx_arena_init(&scratch, 4096);
+    while ((rc = edx_csv_next(&csv, &scratch, &f, &nf, err)) == 1) {
+        if (csv.record > MAX_IMPORT_ROWS + 1) {
+            rc = edx_err_set(err, EDX_ELIMIT, 413, "too_many_rows", "file",
+                             "the file has more than %d rows; split it", MAX_IMPORT_ROWS);
+            break;
+        }
+        if (nf == 1 && f[0][0] == '\0') {
+            edx_arena_reset(&scratch);
+            continue; /* blank line */
+        }
+        if (nf != expect) {
+            edx_arena_reset(&scratch);
+            if (add_error(&ap, csv.record, "", "has %zu fields; the header has %zu", nf, expect)) {
+                rc = edx_err_nomem(err);
+                break;
+            }
+            continue;
+        }
         if ((size_t)n == cap) {
             urow *nr = edx_arena_alloc(a, cap * 2 * sizeof *nr);
-            if (!nr) return edx_err_nomem(err);
+            if (!nr) {
+                rc = edx_err_nomem(err);
+                break;
+            }
             memcpy(nr, rows, cap * sizeof *nr);
             rows = nr;
             cap *= 2;
@@ -1032,26 +1096,32 @@ int edx_units_import_csv(edx_db *db, edx_arena *a, const edx_principal *p, const
         urow *w = &rows[n];
         memset(w, 0, sizeof *w);
         w->line = csv.record;
-        size_t expect = 0;
-        for (int j = 0; j < 7; j++)
-            if (col[j] >= 0) expect++;
-        if (nf != expect) {
-            if (add_error(&ap, csv.record, "", "has %zu fields; the header has %zu", nf, expect))
-                return edx_err_nomem(err);
-            continue;
-        }
         const char **dst[7] = {&w->code,     &w->name,   &w->type,    &w->parent_code,
                                &w->province, &w->status, &w->name_en};
-        for (int j = 0; j < 7; j++) *dst[j] = col[j] >= 0 ? f[col[j]] : NULL;
+        int copied = 1;
+        for (int j = 0; j < 7; j++) {
+            *dst[j] = col[j] >= 0 ? edx_arena_strdup(a, f[col[j]]) : NULL;
+            if (col[j] >= 0 && !*dst[j]) copied = 0;
+        }
+        edx_arena_reset(&scratch);
+        if (!copied) {
+            rc = edx_err_nomem(err);
+            break;
+        }
         n++;
     }
-    if (rc < 0) {
-        if (err && err->nrows == 1 && ap.errs.total == 0) {
-            snprintf(err->message, sizeof err->message,
-                     "row %ld: %s; nothing was imported", err->rows[0].row, err->rows[0].reason);
-        }
-        return rc;
+    if (rc < 0 && err && err->nrows == 1) {
+        /* The reader's row report lives in the scratch arena: keep a copy. */
+        edx_rowerr *keep = edx_arena_alloc(a, sizeof *keep);
+        if (keep) *keep = err->rows[0];
+        err->rows = keep;
+        err->nrows = keep ? 1 : 0;
+        if (keep && ap.errs.total == 0)
+            snprintf(err->message, sizeof err->message, "row %ld: %s; nothing was imported",
+                     keep->row, keep->reason);
     }
+    edx_arena_free(&scratch);
+    if (rc < 0) return rc;
     if (n == 0 && ap.errs.total == 0)
         return edx_err_set(err, EDX_EINVAL, 400, "invalid_csv", "file",
                            "the file has a header but no rows");
@@ -1126,35 +1196,37 @@ static int unit_write(edx_db *db, edx_arena *a, const edx_principal *p, const ch
     urow w;
     memset(&w, 0, sizeof w);
     w.line = 1;
-    unit_rec cur = {0};
+    applier ap;
+    applier_init(&ap, db, a, p, err);
     if (mode == MODE_UPDATE) {
         if (json_object_get(body, "code"))
             return edx_err_invalid(err, "code", "the code of a unit cannot change");
-        rc = unit_for_read(db, a, p, code, "code", &cur, err);
-        if (rc < 0) return rc;
-        w.code = cur.code;
-        w.name = cur.name;
-        w.name_en = cur.name_en;
-        w.type = cur.type;
-        w.parent_code = cur.parent_code;
-        w.province = cur.province;
-        w.status = cur.status;
+        w.code = code;
     } else {
         if ((rc = take(body, "code", &w.code, err)) < 0) return rc;
         if (!w.code) return edx_err_invalid(err, "code", "code is required");
         if (!json_object_get(body, "name")) return edx_err_invalid(err, "name", "name is required");
         if (!json_object_get(body, "type")) return edx_err_invalid(err, "type", "type is required");
     }
+    /* Fields the body lacks keep their stored values (read inside the write transaction). */
     const char **dst[6] = {&w.name, &w.type, &w.parent_code, &w.province, &w.status, &w.name_en};
-    for (int j = 0; j < 6; j++)
+    static const unsigned bits[6] = {ABSENT_NAME,     ABSENT_TYPE,   ABSENT_PARENT,
+                                     ABSENT_PROVINCE, ABSENT_STATUS, ABSENT_NAME_EN};
+    for (int j = 0; j < 6; j++) {
+        if (!json_object_get(body, unit_fields[j + 1])) {
+            if (mode == MODE_UPDATE) ap.absent |= bits[j];
+            continue;
+        }
         if ((rc = take(body, unit_fields[j + 1], dst[j], err)) < 0) return rc;
+    }
+    for (int j = 0; j < 2; j++) {
+        json_t *v = json_object_get(body, unit_fields[j + 1]);
+        if (v && json_is_null(v))
+            return edx_err_invalid(err, unit_fields[j + 1], "%s is required", unit_fields[j + 1]);
+    }
     json_t *st = json_object_get(body, "status");
     if (st && (json_is_null(st) || (json_is_string(st) && !*json_string_value(st))))
         return edx_err_invalid(err, "status", "status must be active, inactive or closed");
-    if (!w.name) return edx_err_invalid(err, "name", "name is required");
-    if (!w.type) return edx_err_invalid(err, "type", "type is required");
-    applier ap;
-    applier_init(&ap, db, a, p, err);
     edx_import_report rep;
     memset(&rep, 0, sizeof rep);
     rc = apply_rows(&ap, &w, 1, mode, 0, NULL, &rep, NULL);

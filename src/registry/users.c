@@ -136,7 +136,7 @@ static int user_load(edx_db *db, edx_arena *a, const char *username, user_row *o
     return rc < 0 ? rc : 0;
 }
 
-/* Load a user the caller may manage (404 for one outside the caller's reach, like absent). */
+/* Load a user the caller may manage (403 for one outside the caller's reach). */
 static int user_for_write(edx_db *db, edx_arena *a, const edx_principal *p, const char *username,
                           user_row *u, edx_err *err)
 {
@@ -287,9 +287,19 @@ int edx_user_set_password(edx_db *db, edx_arena *a, const edx_principal *p, cons
                      err);
     edx_wipe(hash, sizeof hash);
     if (rc >= 0) rc = end_sessions(db, u.id, self ? p->session_id : 0, err);
+    /* A new password is the answer to a stolen one: tokens made with it go too. */
+    int revoked = 0;
+    if (rc >= 0)
+        rc = revoked = edx_db_exec(db,
+                                   "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ?"
+                                   " AND revoked_at IS NULL",
+                                   EDX_DB_ARGS(EDX_DB_INT(now), EDX_DB_INT(u.id)), err);
     char *target = edx_arena_printf(a, "user:%s", username);
-    return reg_finish_write(db, p, "user.password", target ? target : "user", NULL, NULL, NULL,
-                            rc, err);
+    json_t *detail = json_pack("{s:i}", "tokens_revoked", revoked);
+    rc = reg_finish_write(db, p, "user.password", target ? target : "user", NULL, NULL, detail,
+                          rc < 0 ? rc : 0, err);
+    json_decref(detail);
+    return rc;
 }
 
 int edx_user_set_status(edx_db *db, edx_arena *a, const edx_principal *p, const char *username,

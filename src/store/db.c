@@ -67,6 +67,15 @@ void edx_rows_close(edx_rows *r)
     if (r) r->db->ops->close_rows(r);
 }
 
+int edx_db_exec_nowait(edx_db *db, const char *sql, const edx_dbv *args, int nargs,
+                       edx_err *err)
+{
+    if (db->ops->busy_wait) db->ops->busy_wait(db, 0);
+    int rc = edx_db_exec(db, sql, args, nargs, err);
+    if (db->ops->busy_wait) db->ops->busy_wait(db, -1);
+    return rc;
+}
+
 int edx_db_query_int(edx_db *db, const char *sql, const edx_dbv *args, int nargs, int64_t *out,
                      edx_err *err)
 {
@@ -137,6 +146,19 @@ void edx_db_rollback(edx_db *db)
 int edx_db_in_tx(const edx_db *db)
 {
     return db->in_tx;
+}
+
+int edx_db_lock(edx_db *db, int64_t key, edx_err *err)
+{
+    if (!db->in_tx) return edx_err_set(err, EDX_EINTERNAL, 500, "internal", "", "lock outside a transaction");
+    if (db->kind != EDX_DB_POSTGRES) return 0;
+    edx_rows *r;
+    int rc = edx_db_query(db, &r, "SELECT pg_advisory_xact_lock(CAST(? AS BIGINT))",
+                          EDX_DB_ARGS(EDX_DB_INT(key)), err);
+    if (rc < 0) return rc;
+    rc = edx_rows_next(r, err);
+    edx_rows_close(r);
+    return rc < 0 ? rc : 0;
 }
 
 int edx_db_script(edx_db *db, const char *sql, edx_err *err)

@@ -70,6 +70,14 @@ int edx_rows_isnull(edx_rows *r, int col);
 void edx_rows_close(edx_rows *r);
 
 /*
+ * Like edx_db_exec, but give up at once instead of waiting when another
+ * writer holds the store (SQLite's busy timeout): for bookkeeping that may be
+ * skipped, never for data.
+ */
+int edx_db_exec_nowait(edx_db *db, const char *sql, const edx_dbv *args, int nargs,
+                       edx_err *err);
+
+/*
  * Convenience: run a query expected to return at most one row with one
  * integer column. Returns 1 and sets *out when a row came back, 0 when none.
  */
@@ -95,6 +103,13 @@ int edx_db_begin(edx_db *db, edx_err *err);
 int edx_db_commit(edx_db *db, edx_err *err);
 void edx_db_rollback(edx_db *db);
 int edx_db_in_tx(const edx_db *db);
+
+/*
+ * Inside a write transaction, wait for other writers of the same kind (`key`):
+ * PostgreSQL takes a transaction-scoped advisory lock; on SQLite the write
+ * transaction is already exclusive, so nothing more is needed.
+ */
+int edx_db_lock(edx_db *db, int64_t key, edx_err *err);
 
 /* Run several ';'-separated statements without parameters (migrations only). */
 int edx_db_script(edx_db *db, const char *sql, edx_err *err);

@@ -15,6 +15,7 @@ typedef struct edx_db_ops {
     void (*close_rows)(edx_rows *r);
     int (*script)(edx_db *db, const char *sql, edx_err *err);
     void (*close)(edx_db *db);
+    void (*busy_wait)(edx_db *db, int ms); /* NULL when the backend never waits on a file lock */
 } edx_db_ops;
 
 struct edx_db {

@@ -134,6 +134,16 @@ int edx_db_migrate(edx_db *db, int *applied, edx_err *err)
         }
         rc = edx_db_begin(db, err);
         if (rc < 0) goto done;
+        /* Another process may have applied it while we waited for the write lock. */
+        int now_at;
+        if ((rc = current_version(db, &now_at, err)) < 0) {
+            edx_db_rollback(db);
+            goto done;
+        }
+        if (now_at >= m[i].version) {
+            edx_db_rollback(db);
+            continue;
+        }
         rc = edx_db_script(db, sql.data, err);
         if (rc == 0) {
             const char *name = m[i].file->name + strlen("migrations/");

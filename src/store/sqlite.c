@@ -35,16 +35,16 @@ typedef struct sq_rows {
 
 static int map_err(sq_db *d, int rc, const char *sql, edx_err *err)
 {
-    int ext = sqlite3_extended_errcode(d->h);
+    int ext = sqlite3_extended_errcode(d->h), prim = rc & 0xff;
     const char *msg = sqlite3_errmsg(d->h);
     (void)sql;
     if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
         return edx_err_set(err, EDX_ECONFLICT, 409, "conflict", "", "already exists (%s)", msg);
-    if (rc == SQLITE_CONSTRAINT)
+    if (prim == SQLITE_CONSTRAINT)
         return edx_err_set(err, EDX_ECONFLICT, 409, "conflict", "", "constraint failed (%s)", msg);
-    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
         return edx_err_set(err, EDX_EDB, 503, "busy", "", "the database is busy; try again");
-    if (rc == SQLITE_NOMEM) return edx_err_nomem(err);
+    if (prim == SQLITE_NOMEM) return edx_err_nomem(err);
     return edx_err_set(err, EDX_EDB, 500, "db_error", "", "database error: %s", msg);
 }
 
@@ -199,6 +199,14 @@ static void sq_close(edx_db *db)
     free(d);
 }
 
+#define BUSY_MS 5000
+
+/* ms < 0 restores the default wait. */
+static void sq_busy_wait(edx_db *db, int ms)
+{
+    sqlite3_busy_timeout(((sq_db *)db)->h, ms < 0 ? BUSY_MS : ms);
+}
+
 static const edx_db_ops sqlite_ops = {
     .exec = sq_exec,
     .query = sq_query,
@@ -209,6 +217,7 @@ static const edx_db_ops sqlite_ops = {
     .close_rows = sq_close_rows,
     .script = sq_script,
     .close = sq_close,
+    .busy_wait = sq_busy_wait,
 };
 
 /* Before first use: no global memory statistics (a process-wide mutex on every malloc), and
@@ -238,7 +247,7 @@ int edx_sqlite_open(edx_db **out, const char *path, edx_err *err)
         free(d);
         return EDX_EDB;
     }
-    sqlite3_busy_timeout(d->h, 5000);
+    sqlite3_busy_timeout(d->h, BUSY_MS);
     sqlite3_extended_result_codes(d->h, 1);
     rc = sq_script(&d->base,
                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"

@@ -212,6 +212,9 @@ test('changing a password needs the current one and ends other sessions', async 
   const back = await srv.login('reviewer', 'new-pass-phrase-42');
   const restore = await back.post('/api/v1/users/reviewer/password', { password: PASSWORD, current_password: 'new-pass-phrase-42' });
   assert.equal(restore.status, 204);
+  // A new password also revokes the account's API tokens (a stolen session cannot leave one behind).
+  assert.equal((await bearer(tokens.reviewer).get('/api/v1/units/BGDDT')).status, 401);
+  tokens.reviewer = tokenFor('reviewer');
 });
 
 test('passwords must be strong enough', async () => {
@@ -484,6 +487,43 @@ test('moving a unit moves its whole subtree', async () => {
   assert.match(cycle.body.error.message, /cycle/);
 });
 
+test('two concurrent moves cannot make a cycle (plans run inside the write transaction)', async () => {
+  const t = bearer(tokens.unit_admin);
+  for (let i = 0; i < 15; i++) {
+    const a = `RACE-A${i}`, b = `RACE-B${i}`;
+    assert.equal((await t.post('/api/v1/units', { code: a, name: 'A', type: 'other', parent_code: 'SGDDT-HA-NOI' })).status, 201);
+    assert.equal((await t.post('/api/v1/units', { code: b, name: 'B', type: 'other', parent_code: 'SGDDT-HA-NOI' })).status, 201);
+    const [r1, r2] = await Promise.all([
+      t.patch(`/api/v1/units/${a}`, { parent_code: b }),
+      t.patch(`/api/v1/units/${b}`, { parent_code: a }),
+    ]);
+    const codes = [r1.status, r2.status].sort();
+    assert.deepEqual(codes, [200, 400], `${r1.text} ${r2.text}`);
+    const ga = await t.get(`/api/v1/units/${a}`), gb = await t.get(`/api/v1/units/${b}`);
+    assert.equal(ga.status, 200);
+    assert.equal(gb.status, 200);
+    assert.ok(ga.body.parent_code !== b || gb.body.parent_code !== a, 'a cycle was stored');
+  }
+  assert.equal((await admin.get('/healthz')).status, 200);
+});
+
+test('a move that would push a subtree deeper than 12 levels is refused', async () => {
+  let parent = 'SGDDT-HA-NOI';
+  for (let i = 1; i <= 9; i++) {
+    const r = await admin.post('/api/v1/units', { code: `DEEP-${i}`, name: `Tầng ${i}`, type: 'other', parent_code: parent });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    parent = `DEEP-${i}`;
+  }
+  parent = 'SGDDT-HA-NOI';
+  for (let i = 1; i <= 4; i++) {
+    await admin.post('/api/v1/units', { code: `WIDE-${i}`, name: `Nhánh ${i}`, type: 'other', parent_code: parent });
+    parent = `WIDE-${i}`;
+  }
+  const r = await unchanged(() => admin.patch('/api/v1/units/WIDE-1', { parent_code: 'DEEP-9' }));
+  assert.equal(r.status, 400);
+  assert.match(r.body.error.message, /deeper than 12 levels/);
+});
+
 // ---- CSV import -----------------------------------------------------------------------------------
 
 const csvPost = (c, text, query = '') => c.req('POST', '/api/v1/units:import' + query, text, { 'content-type': 'text/csv' });
@@ -567,6 +607,17 @@ test('CSV import: dry_run must be a clear yes or no; the media type must be text
   assert.equal(ok.status, 200);
 });
 
+test('CSV: a huge line of commas is refused without eating memory', async () => {
+  const peak = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${srv.proc.pid}/status`, 'utf8'))[1]);
+  const before = peak();
+  const text = 'code,name,type\r\nX,Y,school' + ','.repeat(20 * 1024 * 1024) + '\r\n';
+  const r = await unchanged(() => csvPost(admin, text));
+  assert.equal(r.status, 400);
+  assert.match(r.body.errors[0].reason, /fields; the header has 3/);
+  const grown = (peak() - before) / 1024;
+  assert.ok(grown < 150, `peak memory grew by ${grown.toFixed(0)} MiB`);
+});
+
 test('CSV: a cycle between rows is refused', async () => {
   const r = await unchanged(() => csvPost(admin, 'code,name,type,parent_code\r\nCYC-A,A,other,CYC-B\r\nCYC-B,B,other,CYC-A\r\n'));
   assert.equal(r.status, 400);
@@ -610,6 +661,12 @@ test('people: ID numbers are validated, stored only as keyed hashes, found throu
   assert.equal(found.body.id, personHN.body.id);
   const dup = await unchanged(() => admin.post('/api/v1/people', { unit_code: 'THPT-CVA', full_name: 'Người khác', kind: 'learner', national_id: '001185012345' }));
   assert.equal(dup.status, 409);
+  assert.match(dup.body.error.message, /already registered in your units/);
+  // A unit admin elsewhere learns nothing about where (or that) the citizen is registered.
+  const hcm = bearer(tokenFor('hcm.admin'));
+  const probe = await unchanged(() => hcm.post('/api/v1/people', { unit_code: 'THPT-LHP', full_name: 'Dò Tìm', kind: 'learner', national_id: '001185012345' }));
+  assert.equal(probe.status, 409);
+  assert.doesNotMatch(probe.body.error.message, /already registered/);
   for (const nid of ['12345', '00118501234x', '999185012345', '001985012345', '0011850123456', 12345]) {
     const r = await unchanged(() => admin.post('/api/v1/people', { unit_code: 'THPT-CVA', full_name: 'Sai Số', kind: 'learner', national_id: nid }));
     assert.equal(r.status, 400, String(nid));
@@ -662,6 +719,14 @@ test('numbers out of range and wrong types name the field', async () => {
   const lim = await admin.get('/api/v1/units?limit=100000');
   assert.equal(lim.status, 400);
   assert.equal(lim.body.error.field, 'limit');
+});
+
+test('query strings must be valid UTF-8 text', async () => {
+  for (const q of ['under=%FF', 'q=%C3%28', 'q=a%00b', 'q=%0A']) {
+    const r = await admin.get('/api/v1/units?' + q);
+    assert.equal(r.status, 400, q);
+    assert.equal(r.body.error.code, 'invalid_query');
+  }
 });
 
 test('unknown fields are refused where the schema is fixed', async () => {
@@ -771,6 +836,20 @@ test('every write left one audit record and the chain verifies', async () => {
   assert.ok(!raw.includes(PASSWORD));
 });
 
+test('verifying the audit chain while writers run never raises a false alarm', async () => {
+  const t = bearer(tokens.ministry_admin);
+  let stop = false;
+  const writer = (async () => {
+    for (let i = 0; !stop; i++) await t.patch('/api/v1/units/TH-NTRAI', { name_en: `Nguyen Trai ${i}` });
+  })();
+  for (let i = 0; i < 60; i++) {
+    const v = await t.get('/api/v1/audit:verify');
+    assert.equal(v.body.intact, true, JSON.stringify(v.body));
+  }
+  stop = true;
+  await writer;
+});
+
 // ---- throttling (late: it locks out this client address) -------------------------------------
 
 test('sign-in is throttled per account, also for accounts that do not exist', async () => {
@@ -784,6 +863,11 @@ test('sign-in is throttled per account, also for accounts that do not exist', as
   }
   // Another account from the same address is still fine (below the address limit).
   assert.equal((await c.post('/api/v1/session', { username: 'teacher', password: PASSWORD })).status, 200);
+  // Parallel guesses are counted before the password is checked: no more than 5 get through.
+  const burst = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+    new Client(srv.base).post('/api/v1/session', { username: 'hcm.admin', password: 'parallel-guess-' + i })));
+  const codes = burst.map((r) => r.status).sort();
+  assert.deepEqual(codes, [401, 401, 401, 401, 401, 429, 429, 429]);
 });
 
 test('sign-in is throttled per client address across accounts', async () => {

@@ -44,6 +44,17 @@ test('init is idempotent and keeps the secret private', () => {
   s.cleanup();
 });
 
+test('two processes migrating a new store at once both succeed', async () => {
+  const { spawn } = await import('node:child_process');
+  for (let i = 0; i < 10; i++) {
+    const s = freshStore();
+    const run1 = () => new Promise((res) => spawn(BIN, ['migrate'], { env: s.env, stdio: 'ignore' }).on('exit', res));
+    const codes = await Promise.all([run1(), run1()]);
+    assert.deepEqual(codes, [0, 0], `round ${i}`);
+    s.cleanup();
+  }
+});
+
 test('a store newer than the binary is refused clearly', () => {
   const s = freshStore();
   cli(s, ['init']);
@@ -125,6 +136,8 @@ test('tokens: printed once, listed without the secret, revocable', () => {
   assert.match(list.stdout, /báo cáo/);
   assert.equal(cli(store, ['token', 'create', '--user', 'teacher', '--days', '9999']).status, 2);
   assert.equal(cli(store, ['token', 'create', '--user', 'teacher', '--scope', 'admin']).status, 2);
+  const all = JSON.parse(cli(store, ['--json', 'token', 'list']).stdout).tokens;
+  assert.ok(all.some((t) => t.id === token.slice(4, 20)), 'token list without --user lists every token');
   assert.equal(cli(store, ['token', 'revoke', token.slice(4, 20)]).status, 0);
   assert.equal(cli(store, ['token', 'revoke', 'ffffffffffffffff']).status, 2);
 });

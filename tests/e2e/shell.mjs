@@ -6,7 +6,7 @@
 import { mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { test, assert, run } from '../lib/harness.mjs';
-import { seededStore, Server, PASSWORD, ROOT, cli } from '../lib/server.mjs';
+import { seededStore, Server, PASSWORD, ROOT, cli, dbExec } from '../lib/server.mjs';
 
 const SUITE = 'e2e';
 const CHROMIUM = process.env.EDX_CHROMIUM || '/usr/bin/chromium';
@@ -116,7 +116,8 @@ async function noHorizontalScroll(page, what) {
 // Visible interactive elements smaller than 40 px in height (touch targets).
 async function smallTargets(page) {
   return page.evaluate(() => {
-    const sel = 'a[href], button, input:not([type="checkbox"]), select, textarea, [role="treeitem"] > .tree-row, .tree-twisty:not(.tree-twisty--leaf), label[for="login-show-password"]';
+    // For check boxes and radio buttons the target is their label row.
+    const sel = 'a[href], button, input:not([type="checkbox"]):not([type="radio"]), select, textarea, [role="treeitem"] > .tree-row, .tree-twisty:not(.tree-twisty--leaf), .field--check label, .choice__label';
     const out = [];
     for (const el of document.querySelectorAll(sel)) {
       const r = el.getBoundingClientRect();
@@ -531,6 +532,372 @@ test('an expired session goes back to sign-in with a message, then returns to th
   }
 });
 
+// ---- the account page ---------------------------------------------------------------
+
+// Accounts of the account-page tests' own (their passwords, sessions and tokens change).
+function addUser(username, displayName, role = 'teacher', unit = 'THPT-CVA') {
+  const args = ['user', 'add', username, '--role', role, '--display-name', displayName];
+  if (unit) args.push('--unit', unit);
+  const r = cli(store, args, PASSWORD + '\n');
+  if (r.status !== 0) throw new Error(`user add ${username} failed: ${r.stderr}`);
+}
+
+async function activeId(page) {
+  return page.evaluate(() => (document.activeElement ? document.activeElement.id : ''));
+}
+
+async function tabTo(page, id, max = 20) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await activeId(page) === id) return;
+  }
+  assert.fail(`Tab does not reach #${id}`);
+}
+
+// Keyboard only: from the top of the page to the user menu, its "My account" link, Enter.
+async function openAccountByKeyboard(page) {
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  await tabTo(page, 'user-menu-button');
+  await page.keyboard.press('Enter');
+  await page.locator('#user-menu-panel').waitFor();
+  await tabTo(page, 'user-account-link');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/account$/);
+  await page.getByRole('heading', { level: 1, name: 'Tài khoản của tôi' }).waitFor();
+  assert.equal(await activeId(page), 'page-title', 'focus moves to the page heading');
+  assert.equal(await page.locator('#user-menu-panel').isHidden(), true, 'the menu closes');
+  assert.match(await page.title(), /Tài khoản của tôi/);
+}
+
+test('account: My account from the user menu by keyboard; profile; password change with errors, then signing in with it', async () => {
+  addUser('acct.pw', 'Nguyễn Văn Bình');
+  const NEW = 'mot-mat-khau-moi-2025';
+  const page = await newPage();
+  try {
+    await login(page, 'acct.pw');
+    await openAccountByKeyboard(page);
+    assert.equal(await page.locator('#user-account-link').getAttribute('aria-current'), 'page');
+
+    // Profile: user name, display name, role in words, the unit as a link to its page.
+    const profile = page.locator('section[aria-labelledby="acct-profile"]');
+    await profile.getByRole('heading', { name: 'Thông tin tài khoản' }).waitFor();
+    await profile.getByText('acct.pw', { exact: true }).waitFor();
+    await profile.getByText('Nguyễn Văn Bình').waitFor();
+    await profile.getByText('Giáo viên').waitFor();
+    const unitLink = profile.getByRole('link', { name: 'Trường THPT Chu Văn An' });
+    assert.equal(await unitLink.getAttribute('href'), '#/units/THPT-CVA');
+
+    const form = page.locator('#acct-pw-form');
+    const current = form.getByLabel('Mật khẩu hiện tại');
+    const fresh = form.getByLabel('Mật khẩu mới', { exact: true });
+    const repeat = form.getByLabel('Nhập lại mật khẩu mới');
+    const submit = form.getByRole('button', { name: 'Đổi mật khẩu' });
+    assert.equal(await current.getAttribute('autocomplete'), 'current-password');
+    assert.equal(await fresh.getAttribute('autocomplete'), 'new-password');
+
+    // The two new entries must match before anything is sent.
+    let posts = 0;
+    page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/password')) posts++; });
+    await current.fill(PASSWORD);
+    await fresh.fill(NEW);
+    await repeat.fill(NEW + '!');
+    await submit.click();
+    await page.locator('#acct-pw-repeat-error').getByText('Hai lần nhập mật khẩu mới không khớp nhau.').waitFor();
+    assert.equal(await repeat.getAttribute('aria-invalid'), 'true');
+    assert.equal(await activeId(page), 'acct-pw-repeat');
+    assert.equal(posts, 0, 'nothing was sent');
+
+    // The server's rules come back in Vietnamese, next to the new password.
+    await fresh.fill('matkhau123');
+    await repeat.fill('matkhau123');
+    await submit.click();
+    await page.locator('#acct-pw-new-error').getByText('Mật khẩu này quá phổ biến và dễ bị đoán.', { exact: false }).waitFor();
+    assert.equal(await activeId(page), 'acct-pw-new');
+    assert.equal(posts, 1);
+
+    // A wrong current password: a localized error on that field.
+    await current.fill('not-my-password-1');
+    await fresh.fill(NEW);
+    await repeat.fill(NEW);
+    await submit.click();
+    const currentError = page.locator('#acct-pw-current-error');
+    await currentError.getByText('Mật khẩu hiện tại không đúng.').waitFor();
+    assert.equal(await current.getAttribute('aria-invalid'), 'true');
+    assert.equal(await activeId(page), 'acct-pw-current');
+    assert.match(await current.getAttribute('aria-describedby'), /acct-pw-current-error/);
+    await shot(page, 'account-password-error.png');
+
+    // The message follows the language; what was typed stays.
+    await page.locator('#user-menu-button').click();
+    await page.locator('#user-menu-panel').getByRole('button', { name: 'English' }).click();
+    await currentError.getByText('The current password is wrong.').waitFor();
+    await page.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
+    assert.equal(await page.inputValue('#acct-pw-new'), NEW);
+    await page.locator('#user-menu-panel').getByRole('button', { name: 'Tiếng Việt' }).click();
+    await page.keyboard.press('Escape');
+    await currentError.getByText('Mật khẩu hiện tại không đúng.').waitFor();
+
+    // Typing clears the error; the right current password changes it.
+    await current.fill(PASSWORD);
+    assert.equal(await currentError.isHidden(), true);
+    await submit.click();
+    const done = page.locator('section[aria-labelledby="acct-password"] .notice--success');
+    await done.getByText('Đã đổi mật khẩu.', { exact: false }).waitFor();
+    for (const id of ['#acct-pw-current', '#acct-pw-new', '#acct-pw-repeat']) {
+      assert.equal(await page.inputValue(id), '', `${id} is emptied`);
+    }
+    // This device stays signed in.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Tài khoản của tôi' }).waitFor();
+
+    // Sign out; the old password no longer works, the new one does.
+    await page.locator('#user-menu-button').click();
+    await page.locator('#user-menu-panel').getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
+    await page.getByLabel('Tên đăng nhập').fill('acct.pw');
+    await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.locator('#login-error').getByText('Tên đăng nhập hoặc mật khẩu không đúng').waitFor();
+    await page.getByLabel('Mật khẩu', { exact: true }).fill(NEW);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tài khoản của tôi' }).waitFor();
+    noProblems(page);
+  } finally {
+    await done(page);
+  }
+});
+
+test('account: too many wrong current passwords say how long to wait', async () => {
+  addUser('acct.locked', 'Hoàng Văn Nam');
+  const page = await newPage();
+  try {
+    await login(page, 'acct.locked');
+    await gotoApp(page, '#/account');
+    await page.getByRole('heading', { level: 1, name: 'Tài khoản của tôi' }).waitFor();
+    // Someone else tries the password of this account 5 times: it is paused.
+    for (let i = 0; i < 5; i++) {
+      await fetch(server.base + '/api/v1/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'acct.locked', password: 'wrong-password-' + i }),
+      });
+    }
+    const form = page.locator('#acct-pw-form');
+    await form.getByLabel('Mật khẩu hiện tại').fill(PASSWORD);
+    await form.getByLabel('Mật khẩu mới', { exact: true }).fill('mot-mat-khau-moi-2025');
+    await form.getByLabel('Nhập lại mật khẩu mới').fill('mot-mat-khau-moi-2025');
+    const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/users/acct.locked/password'));
+    await form.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+    assert.equal((await answer).status(), 429);
+    const alert = page.locator('section[aria-labelledby="acct-password"] .alert');
+    await alert.getByText(/quá nhiều lần\. Vui lòng đợi khoảng \d+ phút/).waitFor();
+    await page.locator('#announcer').getByText(/quá nhiều lần/).waitFor();
+    assert.equal(await page.getByRole('heading', { level: 1, name: 'Tài khoản của tôi' }).count(), 1, 'still signed in');
+    noProblems(page);
+  } finally {
+    await done(page);
+  }
+});
+
+test('account: two devices of one account; ending the other one signs it out', async () => {
+  addUser('acct.sessions', 'Trần Thị Hoa');
+  const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+  const a = await newPage();
+  const b = await newPage({ userAgent: iphone });
+  try {
+    await login(b, 'acct.sessions');
+    await login(a, 'acct.sessions');
+    await gotoApp(a, '#/account');
+    const section = a.locator('section[aria-labelledby="acct-sessions"]');
+    const devices = section.locator('.device');
+    await devices.nth(1).waitFor();
+    assert.equal(await devices.count(), 2);
+    await section.getByText('2 phiên').waitFor();
+    assert.equal(await section.getByText('Thiết bị này', { exact: true }).count(), 1, '"this device" once');
+    const here = section.locator('.device--current');
+    await here.getByText('Thiết bị này', { exact: true }).waitFor();
+    assert.equal(await here.getByRole('button').count(), 0, 'no button to end this session');
+    const other = section.locator('.device:not(.device--current)');
+    await other.getByText('Safari trên iOS').waitFor();
+    await other.getByText('127.0.0.1').waitFor();
+    assert.equal(await other.locator('time').count(), 3);
+    await shot(a, 'account-sessions.png');
+
+    await other.getByRole('button', { name: 'Kết thúc phiên' }).click();
+    await section.getByText('Đã kết thúc phiên đăng nhập trên Safari trên iOS.').waitFor();
+    assert.equal(await devices.count(), 1);
+    assert.equal(await activeId(a), 'acct-sessions', 'focus on the section heading');
+
+    // The other device lands on the sign-in page when it next loads a page.
+    await b.reload();
+    await b.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
+    assert.equal(await b.locator('#app-view').isHidden(), true);
+
+    // A session that ends meanwhile (the other device signs in, then out): 404, the list is refreshed.
+    await login(b, 'acct.sessions');
+    await a.reload();
+    await devices.nth(1).waitFor();
+    await b.locator('#user-menu-button').click();
+    await b.locator('#user-menu-panel').getByRole('button', { name: 'Đăng xuất' }).click();
+    await b.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
+    await other.getByRole('button', { name: 'Kết thúc phiên' }).click();
+    await section.getByText('Phiên đó đã kết thúc từ trước. Danh sách đã được cập nhật.').waitFor();
+    assert.equal(await devices.count(), 1);
+    noProblems(a);
+    noProblems(b);
+  } finally {
+    await done(a);
+    await done(b);
+  }
+});
+
+test('account: a read token is shown once, works with Bearer, and stops working once revoked', async () => {
+  addUser('acct.tokens', 'Lê Minh Quân');
+  const page = await newPage();
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base });
+  try {
+    await login(page, 'acct.tokens');
+    await gotoApp(page, '#/account');
+    const tokens = page.locator('section[aria-labelledby="acct-tokens"]');
+    await tokens.getByText('Bạn chưa có mã truy cập API nào.').waitFor();
+    const create = tokens.getByRole('button', { name: 'Tạo mã truy cập' });
+
+    // A name is needed.
+    await create.click();
+    await page.locator('#acct-tk-name-error').getByText('Vui lòng đặt tên cho mã truy cập.').waitFor();
+    assert.equal(await activeId(page), 'acct-tk-name');
+
+    await tokens.getByLabel('Tên gợi nhớ').fill('Đồng bộ phần mềm trường');
+    assert.equal(await tokens.getByRole('radio', { name: 'Chỉ đọc' }).isChecked(), true, 'read only by default');
+    await tokens.getByLabel('Thời hạn').selectOption('30');
+    const until = new Intl.DateTimeFormat('vi-VN', { dateStyle: 'long' }).format(new Date(Date.now() + 30 * 86400000));
+    await tokens.getByText(`Hết hạn vào ngày ${until}.`).waitFor();
+    await create.click();
+
+    // The secret, once: read-only, selected, with a warning and a copy button.
+    const secret = page.locator('#acct-secret');
+    await secret.waitFor();
+    const value = await secret.inputValue();
+    assert.match(value, /^edx_[0-9a-f]{16}_\S+$/);
+    assert.equal(await secret.getAttribute('readonly'), '');
+    assert.equal(await activeId(page), 'acct-secret', 'focus on the new token');
+    await tokens.getByText('mã sẽ không được hiển thị lại', { exact: false }).waitFor();
+    await tokens.getByRole('button', { name: 'Sao chép' }).click();
+    await page.locator('#acct-secret-status').getByText('Đã sao chép mã vào bộ nhớ tạm.').waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), value, 'the clipboard holds the token');
+    const row = tokens.locator('tbody tr', { hasText: 'Đồng bộ phần mềm trường' });
+    await row.getByText('Đang hiệu lực').waitFor();
+    await row.getByText('Chỉ đọc').waitFor();
+    await row.getByText(`edx_${value.slice(4, 20)}_…`).waitFor();
+    assert.equal(await tokens.getByRole('radio', { name: 'Chỉ đọc' }).isChecked(), true);
+    assert.equal(await page.inputValue('#acct-tk-name'), '', 'the form is emptied');
+    await shot(page, 'account-token.png', { fullPage: true });
+
+    // Not shown again after a reload.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Tài khoản của tôi' }).waitFor();
+    await row.getByText('Đang hiệu lực').waitFor();
+    assert.equal(await page.locator('#acct-secret').count(), 0);
+    assert.equal((await page.content()).includes(value.slice(21)), false, 'the secret is nowhere on the page');
+
+    // A program uses it.
+    const use = () => fetch(server.base + '/api/v1/units/THPT-CVA', { headers: { authorization: 'Bearer ' + value } });
+    let res = await use();
+    assert.equal(res.status, 200);
+    assert.equal((await res.json()).code, 'THPT-CVA');
+
+    // Revoking asks first; Escape keeps the token.
+    const revoke = row.getByRole('button', { name: 'Thu hồi' });
+    await revoke.click();
+    const dialog = page.getByRole('alertdialog', { name: 'Thu hồi mã truy cập “Đồng bộ phần mềm trường”?' });
+    await dialog.waitFor();
+    await dialog.getByText('không gọi được API nữa', { exact: false }).waitFor();
+    await shot(page, 'account-revoke.png');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await row.getByText('Đang hiệu lực').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Thu hồi', 'focus back on the button');
+    await revoke.click();
+    await dialog.getByRole('button', { name: 'Thu hồi mã' }).click();
+    await tokens.getByText('Đã thu hồi mã truy cập “Đồng bộ phần mềm trường”.').waitFor();
+    await row.getByText('Đã thu hồi', { exact: true }).waitFor();
+    assert.equal(await row.getByRole('button').count(), 0);
+
+    res = await use();
+    assert.equal(res.status, 401, 'the revoked token is refused');
+    noProblems(page);
+  } finally {
+    await done(page);
+  }
+});
+
+test('account: fits a 360 px phone; screenshots in Vietnamese and English', async () => {
+  addUser('acct.phone', 'Phạm Thu Trang', 'unit_admin', 'SGDDT-HA-NOI');
+  // A program's session and tokens: active, revoked and expired, so that every kind of row shows.
+  const c = await server.login('acct.phone');
+  const made = {};
+  for (const [name, scope] of [['Thử nghiệm kết nối', 'read'], ['Nhập dữ liệu từ hệ thống cũ', 'write'], ['Báo cáo thống kê hằng tháng', 'read']]) {
+    const r = await c.post('/api/v1/tokens', { name, scope, expires_in_days: 365 });
+    assert.equal(r.status, 201);
+    made[name] = r.body.id;
+  }
+  assert.equal((await c.del(`/api/v1/tokens/${made['Nhập dữ liệu từ hệ thống cũ']}`)).status, 204);
+  dbExec(store, `UPDATE api_tokens SET created_at = created_at - 400 * 86400, expires_at = expires_at - 400 * 86400 WHERE public_id = '${made['Thử nghiệm kết nối']}'`);
+  const desk = await newPage();
+  try {
+    await login(desk, 'acct.phone');
+    await gotoApp(desk, '#/account');
+    await desk.locator('.device').nth(1).waitFor();
+    const rows = desk.locator('section[aria-labelledby="acct-tokens"] tbody tr');
+    assert.deepEqual(await rows.locator('.status').allTextContents(), ['Đang hiệu lực', 'Đã thu hồi', 'Đã hết hạn'], 'newest first');
+    assert.equal(await rows.getByRole('button', { name: 'Thu hồi' }).count(), 1, 'only the active token can be revoked');
+    await desk.locator('.device').getByText('Node.js').waitFor();
+    await shot(desk, 'account-vi.png', { fullPage: true });
+    await desk.locator('#user-menu-button').click();
+    await desk.locator('#user-menu-panel').getByRole('button', { name: 'English' }).click();
+    await desk.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
+    await desk.keyboard.press('Escape');
+    await desk.getByRole('heading', { name: 'Signed-in devices' }).waitFor();
+    await desk.getByText('Read and write').first().waitFor();
+    await shot(desk, 'account-en.png', { fullPage: true });
+    noProblems(desk);
+  } finally {
+    await done(desk);
+  }
+
+  for (const lang of ['vi', 'en']) {
+    const page = await newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    try {
+      await gotoApp(page);
+      await page.getByLabel('Tên đăng nhập').fill('acct.phone');
+      await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: 'Đăng nhập' }).tap();
+      await page.locator('#app-view').waitFor({ state: 'visible' });
+      await page.locator('#user-menu-button').tap();
+      if (lang === 'en') await page.locator('#user-menu-panel').getByRole('button', { name: 'English' }).tap();
+      await page.locator('#user-account-link').tap();
+      await page.waitForURL(/#\/account$/);
+      await page.locator('.device').nth(1).waitFor();
+      await noHorizontalScroll(page, `account page at 360 px (${lang})`);
+      assert.deepEqual(await smallTargets(page), [], `small touch targets on the account page (${lang})`);
+      await shot(page, `phone-account-360-${lang}.png`, { fullPage: true });
+      if (lang === 'vi') {
+        // A new token's secret fits too.
+        await page.getByLabel('Tên gợi nhớ').fill('Ứng dụng điện thoại');
+        await page.getByRole('button', { name: 'Tạo mã truy cập' }).tap();
+        await page.locator('#acct-secret').waitFor();
+        await noHorizontalScroll(page, 'new token at 360 px');
+        assert.deepEqual(await smallTargets(page), [], 'small touch targets with a new token');
+        await page.locator('#acct-secret').scrollIntoViewIfNeeded();
+        await shot(page, 'phone-account-token-360.png');
+      }
+      noProblems(page);
+    } finally {
+      await done(page);
+    }
+  }
+});
+
 test('static files carry the security headers and index.html has no inline code', async () => {
   const res = await fetch(server.base + '/');
   assert.equal(res.status, 200);
@@ -540,7 +907,7 @@ test('static files carry the security headers and index.html has no inline code'
   assert.doesNotMatch(html, /<style/i, 'no inline <style>');
   assert.doesNotMatch(html, /\sstyle=/i, 'no style attributes');
   assert.doesNotMatch(html, /\son[a-z]+=/i, 'no inline event handlers');
-  for (const f of ['/js/app.js', '/css/app.css', '/i18n/vi.json', '/i18n/en.json', '/favicon.svg']) {
+  for (const f of ['/js/app.js', '/js/account.js', '/css/app.css', '/i18n/vi.json', '/i18n/en.json', '/favicon.svg']) {
     const r = await fetch(server.base + f);
     assert.equal(r.status, 200, f);
   }

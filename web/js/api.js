@@ -79,6 +79,16 @@ export const api = {
   units: (query, signal) => request('GET', '/api/v1/units', { query, signal }),
   unit: (code, signal) => request('GET', `/api/v1/units/${encodeURIComponent(code)}`, { signal }),
   people: (unit, signal) => request('GET', '/api/v1/people', { query: { unit, limit: 200 }, signal }),
+  // The signed-in account: password, sessions (signed-in devices) and API tokens.
+  changePassword: (username, password, currentPassword) =>
+    request('POST', `/api/v1/users/${encodeURIComponent(username)}/password`,
+      { body: { password, current_password: currentPassword } }),
+  sessions: (signal) => request('GET', '/api/v1/sessions', { signal }),
+  endSession: (id) => request('DELETE', `/api/v1/sessions/${encodeURIComponent(id)}`),
+  tokens: (signal) => request('GET', '/api/v1/tokens', { signal }),
+  createToken: (name, scope, days) =>
+    request('POST', '/api/v1/tokens', { body: { name, scope, expires_in_days: days } }),
+  revokeToken: (id) => request('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`),
 };
 
 // Every page of a unit list (children of a unit), up to `max` units.

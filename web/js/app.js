@@ -1,6 +1,7 @@
 // edudx web UI: start-up, sign-in, the signed-in shell and hash routing
-// (#/ and #/units/CODE). Plain ES modules, no framework.
+// (#/, #/units/CODE and #/account). Plain ES modules, no framework.
 
+import { AccountView } from './account.js';
 import { api, allUnits, onAuthLost, setCsrf } from './api.js';
 import { $, h, unitHref } from './dom.js';
 import { onLangChange, savedLang, setLang, t, word } from './i18n.js';
@@ -14,6 +15,7 @@ const ctx = {
   user: null,
   provinces: new Map(),
   roots: [],
+  announce: (text) => announce(text), // for views: say the outcome of an action
 };
 
 let tree = null;
@@ -348,6 +350,14 @@ function wireUserMenu() {
     if (!menu.contains(e.target)) closeUserMenu(false);
   });
   $('#sign-out').addEventListener('click', () => signOut());
+  $('#user-account-link').addEventListener('click', (e) => {
+    closeUserMenu(false);
+    focusNext = true;
+    if (location.hash === '#/account') {
+      e.preventDefault();
+      route(); // already there: load it afresh
+    }
+  });
 }
 
 /* ---- tree panel (collapsible on narrow screens) --------------------------------------- */
@@ -402,6 +412,7 @@ function parseHash() {
   if (!hash.startsWith('#/')) return { name: 'home' };
   const parts = hash.slice(2).split('/').filter(Boolean);
   if (parts.length === 0) return { name: 'home' };
+  if (parts[0] === 'account' && parts.length === 1) return { name: 'account' };
   if (parts[0] === 'units' && parts.length === 2) {
     try {
       return { name: 'unit', code: decodeURIComponent(parts[1]) };
@@ -435,8 +446,8 @@ async function route() {
   let next;
   if (r.name === 'home') {
     next = new HomeView(ctx);
-  } else if (r.name === 'unit') {
-    next = new UnitView(ctx, r.code);
+  } else if (r.name === 'unit' || r.name === 'account') {
+    next = r.name === 'unit' ? new UnitView(ctx, r.code) : new AccountView(ctx);
     $('#main').setAttribute('aria-busy', 'true');
     const loading = setTimeout(() => {
       if (seq === routeSeq) el.replaceChildren(h('p', { class: 'loading-line', role: 'status' }, t('app.loading')));
@@ -456,6 +467,8 @@ async function route() {
   if (seq !== routeSeq || !ctx.user) return;
   view = next;
   renderView();
+  if (view instanceof AccountView) $('#user-account-link').setAttribute('aria-current', 'page');
+  else $('#user-account-link').removeAttribute('aria-current');
   if (view instanceof UnitView) {
     tree.reveal(view.path());
   } else {

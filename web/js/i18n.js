@@ -104,3 +104,26 @@ export function formatDate(iso) {
   if (Number.isNaN(d.getTime())) return String(iso);
   return new Intl.DateTimeFormat(locale(), { dateStyle: 'short', timeStyle: 'short' }).format(d);
 }
+
+// A day without the time: spelled out ("27 February 2026", "27 tháng 2, 2026")
+// or, with style 'short', in figures.
+export function formatDay(date, style = 'long') {
+  const d = date instanceof Date ? date : new Date(date);
+  if (Number.isNaN(d.getTime())) return String(date);
+  return new Intl.DateTimeFormat(locale(), { dateStyle: style }).format(d);
+}
+
+// A recent moment as "5 minutes ago" ("5 phút trước"); a day or more back as a date and time.
+export function formatAgo(iso, now = Date.now()) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  const secs = Math.round((now - d.getTime()) / 1000);
+  if (secs < 60) return t('time.just_now');
+  const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
+  const mins = Math.round(secs / 60);
+  if (mins < 60) return rtf.format(-mins, 'minute');
+  const hours = Math.round(mins / 60);
+  if (hours < 24) return rtf.format(-hours, 'hour');
+  return formatDate(iso);
+}

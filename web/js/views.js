@@ -15,7 +15,7 @@ function statusPill(status) {
   return h('span', { class: `status status--${status}` }, word('status', status));
 }
 
-function title(text) {
+export function title(text) {
   return h('h1', { class: 'page-title', id: 'page-title', tabindex: '-1' }, text);
 }
 
