@@ -400,14 +400,16 @@ int edx_token_auth(edx_db *db, edx_arena *a, const char *token, edx_principal *o
     edx_rows *r;
     int rc = edx_db_query(db, &r,
                           "SELECT t.id, t.secret_hash, t.scope, t.expires_at, t.revoked_at, "
-                          PRINCIPAL_COLS " FROM api_tokens t JOIN users x ON x.id = t.user_id"
+                          PRINCIPAL_COLS ", t.last_used_at FROM api_tokens t"
+                          " JOIN users x ON x.id = t.user_id"
                           " LEFT JOIN units un ON un.id = x.unit_id WHERE t.public_id = ?",
                           EDX_DB_ARGS(EDX_DB_TEXT(pubid)), err);
     if (rc < 0) return rc;
     int ok = 0;
-    int64_t tid = 0;
+    int64_t tid = 0, last_used = 0;
     int write = 0;
     if ((rc = edx_rows_next(r, err)) == 1) {
+        last_used = edx_rows_int(r, 13);
         const char *stored = edx_rows_text(r, 1), *scope = edx_rows_text(r, 2);
         tid = edx_rows_int(r, 0);
         write = scope && strcmp(scope, "write") == 0;
@@ -423,6 +425,11 @@ int edx_token_auth(edx_db *db, edx_arena *a, const char *token, edx_principal *o
     out->via = EDX_AUTH_TOKEN;
     out->token_id = tid;
     out->token_write = write;
+    /* When it was last used helps its owner decide what to revoke; bookkeeping, no audit. */
+    int64_t now = edx_now();
+    if (now - last_used >= 60)
+        edx_db_exec_nowait(db, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
+                           EDX_DB_ARGS(EDX_DB_INT(now), EDX_DB_INT(tid)), NULL);
     snprintf(out->actor, sizeof out->actor, "token:%s(%s)", pubid, out->username);
     return 0;
 }
@@ -531,13 +538,15 @@ int edx_token_revoke(edx_db *db, edx_arena *a, const edx_principal *p, const cha
 static json_t *token_json(edx_rows *r, void *ctx)
 {
     (void)ctx;
-    return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", edx_json_str_or_null(edx_rows_text(r, 0)),
-                     "user", edx_json_str_or_null(edx_rows_text(r, 1)), "name",
+    return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
+                     edx_json_str_or_null(edx_rows_text(r, 0)), "user",
+                     edx_json_str_or_null(edx_rows_text(r, 1)), "name",
                      edx_json_str_or_null(edx_rows_text(r, 2)), "scope",
                      edx_json_str_or_null(edx_rows_text(r, 3)), "created_at",
                      reg_time_json(edx_rows_int(r, 4)), "expires_at",
                      reg_time_json(edx_rows_int(r, 5)), "revoked_at",
-                     reg_time_json(edx_rows_int(r, 6)));
+                     reg_time_json(edx_rows_int(r, 6)), "last_used_at",
+                     reg_time_json(edx_rows_int(r, 7)));
 }
 
 int edx_token_list(edx_db *db, edx_arena *a, const edx_principal *p, const char *username,
@@ -553,7 +562,7 @@ int edx_token_list(edx_db *db, edx_arena *a, const edx_principal *p, const char 
     json_t *arr;
     int rc = edx_db_query_array(db,
                                 "SELECT t.public_id, x.username, t.name, t.scope, t.created_at,"
-                                " t.expires_at, t.revoked_at FROM api_tokens t"
+                                " t.expires_at, t.revoked_at, t.last_used_at FROM api_tokens t"
                                 " JOIN users x ON x.id = t.user_id"
                                 " WHERE ? = 1 OR x.username = ? ORDER BY t.created_at, t.id",
                                 EDX_DB_ARGS(EDX_DB_INT(all), EDX_DB_TEXT(username)), token_json,

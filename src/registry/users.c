@@ -23,30 +23,37 @@ static const char *const common_passwords[] = {
 
 int edx_password_check(const char *password, const char *username, edx_err *err)
 {
-    if (!password) return edx_err_invalid(err, "password", "a password is required");
+    if (!password) return edx_err_set(err, EDX_EINVAL, 400, "password_required", "password", "a password is required");
     size_t bytes = strlen(password);
     if (!edx_utf8_valid(password, bytes))
-        return edx_err_invalid(err, "password", "the password is not valid UTF-8");
+        return edx_err_set(err, EDX_EINVAL, 400, "password_invalid", "password", "the password is not valid UTF-8");
     size_t n = edx_utf8_len(password);
-    if (n < 10) return edx_err_invalid(err, "password", "the password must have at least 10 characters");
-    if (bytes > 256) return edx_err_invalid(err, "password", "the password must have at most 256 bytes");
+    if (n < 10)
+        return edx_err_set(err, EDX_EINVAL, 400, "password_too_short", "password",
+                           "the password must have at least 10 characters");
+    if (bytes > 256)
+        return edx_err_set(err, EDX_EINVAL, 400, "password_too_long", "password",
+                           "the password must have at most 256 bytes");
     char lower[257];
     int rc = 0;
     for (size_t i = 0; i <= bytes; i++) lower[i] = (char)tolower((unsigned char)password[i]);
     for (const char *const *c = common_passwords; *c && !rc; c++)
         if (strcmp(lower, *c) == 0)
-            rc = edx_err_invalid(err, "password", "this password is too common; choose another");
+            rc = edx_err_set(err, EDX_EINVAL, 400, "password_too_common", "password",
+                             "this password is too common; choose another");
     int distinct = 0, seen[256] = {0};
     for (size_t i = 0; i < bytes; i++)
         if (!seen[(unsigned char)lower[i]]++) distinct++;
     if (!rc && distinct < 5)
-        rc = edx_err_invalid(err, "password", "the password repeats too few different characters");
+        rc = edx_err_set(err, EDX_EINVAL, 400, "password_too_simple", "password",
+                         "the password repeats too few different characters");
     if (!rc && username && strlen(username) >= 4) {
         char ul[65];
         snprintf(ul, sizeof ul, "%s", username);
         for (char *c = ul; *c; c++) *c = (char)tolower((unsigned char)*c);
         if (strstr(lower, ul) && bytes < strlen(ul) + 6)
-            rc = edx_err_invalid(err, "password", "the password must not be built on the user name");
+            rc = edx_err_set(err, EDX_EINVAL, 400, "password_like_username", "password",
+                             "the password must not be built on the user name");
     }
     edx_wipe(lower, sizeof lower);
     edx_wipe(seen, sizeof seen);

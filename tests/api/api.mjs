@@ -217,11 +217,15 @@ test('changing a password needs the current one and ends other sessions', async 
   tokens.reviewer = tokenFor('reviewer');
 });
 
-test('passwords must be strong enough', async () => {
-  for (const pw of ['short', '1234567890', 'aaaaaaaaaaaa', 'password123', 'weakuser.x1']) {
+test('passwords must be strong enough, and the error code says which rule failed', async () => {
+  const cases = [['short', 'password_too_short'], ['1234567890', 'password_too_common'],
+    ['aaaaaaaaaaaa', 'password_too_simple'], ['password123', 'password_too_common'],
+    ['weakuser.x1', 'password_like_username'], ['x'.repeat(100) + 'é'.repeat(100), 'password_too_long']];
+  for (const [pw, code] of cases) {
     const r = await admin.post('/api/v1/users', { username: 'weakuser.x', display_name: 'Yếu', role: 'teacher', unit_code: 'THPT-CVA', password: pw });
     assert.equal(r.status, 400, pw);
     assert.equal(r.body.error.field, 'password', pw);
+    assert.equal(r.body.error.code, code, pw);
   }
 });
 
@@ -249,8 +253,10 @@ test('API tokens: shown once, hashed at rest, scoped, revocable', async () => {
   assert.match(made.body.token, /^edx_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
   const secret = made.body.token.slice(21);
   assert.equal(dbExec(store, `SELECT COUNT(*) FROM api_tokens WHERE secret_hash LIKE '%${secret.slice(0, 10)}%'`), '0');
+  const t0 = bearer(made.body.token);
+  assert.equal((await t0.get('/api/v1/session')).status, 200);
   const list = await c.get('/api/v1/tokens');
-  assert.ok(list.body.tokens.some((t) => t.id === made.body.id));
+  assert.ok(list.body.tokens.some((t) => t.id === made.body.id && t.last_used_at));
   assert.ok(!list.text.includes(secret));
   const t = bearer(made.body.token);
   assert.equal((await t.get('/api/v1/units/SGDDT-HA-NOI')).status, 200);
