@@ -73,10 +73,18 @@ static int expand(const char *sql, edx_db_kind kind, edx_buf *out)
 
 static int ensure_table(edx_db *db, edx_err *err)
 {
-    return edx_db_script(db,
-                         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
-                         " name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-                         err);
+    /* In a write transaction, so a second process waits for the first instead of racing. */
+    int rc = edx_db_begin(db, err);
+    if (rc < 0) return rc;
+    rc = edx_db_script(db,
+                       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+                       " name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+                       err);
+    if (rc < 0) {
+        edx_db_rollback(db);
+        return rc;
+    }
+    return edx_db_commit(db, err);
 }
 
 static int current_version(edx_db *db, int *current, edx_err *err)

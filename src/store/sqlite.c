@@ -249,10 +249,18 @@ int edx_sqlite_open(edx_db **out, const char *path, edx_err *err)
     }
     sqlite3_busy_timeout(d->h, BUSY_MS);
     sqlite3_extended_result_codes(d->h, 1);
-    rc = sq_script(&d->base,
-                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                   " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;",
-                   err);
+    /* Two processes opening a new file at once can see SQLITE_BUSY while one of them switches
+     * it to WAL (SQLite gives up at once where waiting could deadlock): try again a while. */
+    for (int attempt = 0;; attempt++) {
+        rc = sq_script(&d->base,
+                       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                       " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;",
+                       err);
+        int busy = (sqlite3_errcode(d->h) & 0xff) == SQLITE_BUSY ||
+                   (sqlite3_errcode(d->h) & 0xff) == SQLITE_LOCKED;
+        if (rc == 0 || !busy || attempt >= 100) break;
+        sqlite3_sleep(50);
+    }
     if (rc < 0) {
         sq_close(&d->base);
         return rc;

@@ -48,9 +48,14 @@ test('two processes migrating a new store at once both succeed', async () => {
   const { spawn } = await import('node:child_process');
   for (let i = 0; i < 10; i++) {
     const s = freshStore();
-    const run1 = () => new Promise((res) => spawn(BIN, ['migrate'], { env: s.env, stdio: 'ignore' }).on('exit', res));
-    const codes = await Promise.all([run1(), run1()]);
-    assert.deepEqual(codes, [0, 0], `round ${i}`);
+    const run1 = () => new Promise((res) => {
+      const p = spawn(BIN, ['migrate'], { env: s.env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      p.stderr.on('data', (d) => { err += d; });
+      p.on('exit', (code) => res({ code, err }));
+    });
+    const out = await Promise.all([run1(), run1()]);
+    assert.deepEqual(out.map((o) => o.code), [0, 0], `round ${i}: ${out.map((o) => o.err).join(' | ')}`);
     s.cleanup();
   }
 });
