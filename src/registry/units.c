@@ -1221,7 +1221,7 @@ static int unit_write(edx_db *db, edx_arena *a, const edx_principal *p, const ch
     }
     for (int j = 0; j < 2; j++) {
         json_t *v = json_object_get(body, unit_fields[j + 1]);
-        if (v && json_is_null(v))
+        if (json_is_null(v))
             return edx_err_invalid(err, unit_fields[j + 1], "%s is required", unit_fields[j + 1]);
     }
     json_t *st = json_object_get(body, "status");

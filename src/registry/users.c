@@ -90,20 +90,6 @@ static int username_check(const char *u, edx_err *err)
     " u.path"
 #define USER_FROM " FROM users x LEFT JOIN units u ON u.id = x.unit_id"
 
-static json_t *user_json(edx_rows *r, void *ctx)
-{
-    (void)ctx;
-    json_t *o = json_object();
-    json_object_set_new(o, "username", edx_json_str_or_null(edx_rows_text(r, 1)));
-    json_object_set_new(o, "display_name", edx_json_str_or_null(edx_rows_text(r, 2)));
-    json_object_set_new(o, "role", edx_json_str_or_null(edx_rows_text(r, 3)));
-    json_object_set_new(o, "status", edx_json_str_or_null(edx_rows_text(r, 4)));
-    json_object_set_new(o, "created_at", reg_time_json(edx_rows_int(r, 5)));
-    json_object_set_new(o, "updated_at", reg_time_json(edx_rows_int(r, 6)));
-    json_object_set_new(o, "unit_code", edx_json_str_or_null(edx_rows_text(r, 7)));
-    return o;
-}
-
 /* May `p` manage an account with this role and unit path? */
 static int can_manage(const edx_principal *p, const char *role, const char *unit_path)
 {
@@ -115,9 +101,39 @@ static int can_manage(const edx_principal *p, const char *role, const char *unit
 }
 
 typedef struct user_row {
-    int64_t id;
-    char *username, *role, *status, *unit_path, *unit_code, *display_name;
+    int64_t id, created_at, updated_at;
+    const char *username, *role, *status, *unit_path, *unit_code, *display_name;
 } user_row;
+
+/* One row of USER_COLS; strings are copied into `a`. -1 when out of memory. */
+static int read_user(edx_rows *r, edx_arena *a, user_row *u)
+{
+    u->id = edx_rows_int(r, 0);
+    u->username = edx_arena_strdup(a, edx_rows_text(r, 1));
+    u->display_name = edx_arena_strdup(a, edx_rows_text(r, 2));
+    u->role = edx_arena_strdup(a, edx_rows_text(r, 3));
+    u->status = edx_arena_strdup(a, edx_rows_text(r, 4));
+    u->created_at = edx_rows_int(r, 5);
+    u->updated_at = edx_rows_int(r, 6);
+    u->unit_code = edx_rows_text(r, 7) ? edx_arena_strdup(a, edx_rows_text(r, 7)) : NULL;
+    u->unit_path = edx_rows_text(r, 8) ? edx_arena_strdup(a, edx_rows_text(r, 8)) : NULL;
+    return u->username && u->display_name && u->role && u->status ? 0 : -1;
+}
+
+static json_t *user_json(const user_row *u)
+{
+    return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "username", u->username, "display_name",
+                     u->display_name, "role", u->role, "status", u->status, "created_at",
+                     reg_time_json(u->created_at), "updated_at", reg_time_json(u->updated_at),
+                     "unit_code", edx_json_str_or_null(u->unit_code));
+}
+
+/* Row mapper for lists: ctx is the arena. */
+static json_t *user_row_json(edx_rows *r, void *ctx)
+{
+    user_row u;
+    return read_user(r, ctx, &u) ? NULL : user_json(&u);
+}
 
 static int user_load(edx_db *db, edx_arena *a, const char *username, user_row *out, edx_err *err)
 {
@@ -126,16 +142,7 @@ static int user_load(edx_db *db, edx_arena *a, const char *username, user_row *o
                           EDX_DB_ARGS(EDX_DB_TEXT(username)), err);
     if (rc < 0) return rc;
     rc = edx_rows_next(r, err);
-    if (rc == 1) {
-        out->id = edx_rows_int(r, 0);
-        out->username = edx_arena_strdup(a, edx_rows_text(r, 1));
-        out->display_name = edx_arena_strdup(a, edx_rows_text(r, 2));
-        out->role = edx_arena_strdup(a, edx_rows_text(r, 3));
-        out->status = edx_arena_strdup(a, edx_rows_text(r, 4));
-        out->unit_code = edx_rows_text(r, 7) ? edx_arena_strdup(a, edx_rows_text(r, 7)) : NULL;
-        out->unit_path = edx_rows_text(r, 8) ? edx_arena_strdup(a, edx_rows_text(r, 8)) : NULL;
-        if (!out->username || !out->role || !out->status) rc = edx_err_nomem(err);
-    }
+    if (rc == 1 && read_user(r, a, out)) rc = edx_err_nomem(err);
     edx_rows_close(r);
     if (rc == 0)
         return edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", "username", "user %s not found",
@@ -157,29 +164,17 @@ static int user_for_write(edx_db *db, edx_arena *a, const edx_principal *p, cons
 int edx_user_get(edx_db *db, edx_arena *a, const edx_principal *p, const char *username,
                  json_t **out, edx_err *err)
 {
-    (void)a;
     int self = p->username && strcmp(p->username, username) == 0;
     /* Only admins look accounts up: others get the same answer whether a name exists or not. */
     if (!self && p->role != EDX_ROLE_MINISTRY_ADMIN && p->role != EDX_ROLE_UNIT_ADMIN)
         return edx_err_forbidden(err, "you can see only your own account");
-    edx_rows *r;
-    int rc = edx_db_query(db, &r, "SELECT " USER_COLS USER_FROM " WHERE x.username = ?",
-                          EDX_DB_ARGS(EDX_DB_TEXT(username)), err);
+    user_row u = {0};
+    int rc = user_load(db, a, username, &u, err);
     if (rc < 0) return rc;
-    rc = edx_rows_next(r, err);
-    if (rc == 1) {
-        const char *role = edx_rows_text(r, 3), *path = edx_rows_text(r, 8);
-        if (self || p->role == EDX_ROLE_MINISTRY_ADMIN || can_manage(p, role, path))
-            *out = user_json(r, NULL);
-        else
-            rc = EDX_EPERM;
-    }
-    edx_rows_close(r);
-    if (rc == EDX_EPERM) return edx_err_forbidden(err, "you cannot see this account");
-    if (rc == 0)
-        return edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", "username", "user %s not found",
-                           username);
-    return rc < 0 ? rc : 0;
+    if (!self && p->role != EDX_ROLE_MINISTRY_ADMIN && !can_manage(p, u.role, u.unit_path))
+        return edx_err_forbidden(err, "you cannot see this account");
+    *out = user_json(&u);
+    return *out ? 0 : edx_err_nomem(err);
 }
 
 static const char *const user_fields[] = {"username", "display_name", "role", "unit_code",
@@ -260,7 +255,8 @@ int edx_user_list(edx_db *db, edx_arena *a, const edx_principal *p, json_t **out
         "SELECT " USER_COLS USER_FROM
         " WHERE ? = 1 OR (u.path >= ? AND u.path < ? AND x.role <> 'ministry_admin')"
         " ORDER BY x.username",
-        EDX_DB_ARGS(EDX_DB_INT(all), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi)), user_json, NULL, &arr, err);
+        EDX_DB_ARGS(EDX_DB_INT(all), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi)), user_row_json, a, &arr,
+        err);
     if (rc < 0) return rc;
     *out = json_pack("{s:o}", "users", arr);
     return 0;
