@@ -661,6 +661,17 @@ static void client_addr(edx_req *r)
 /* First call: everything known from the headers. 1 when `out` holds the answer already. */
 static int begin(edx_req *r, edx_resp *out)
 {
+    /* libmicrohttpd answers headers beyond its memory pool itself (HTML); those between our
+     * limit and the pool's size get a proper JSON 431 here. */
+    const union MHD_ConnectionInfo *hs =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    if (hs && hs->header_size > S.cfg->max_header) {
+        char *msg = edx_arena_printf(&r->arena, "the request headers are larger than %zu bytes",
+                                     S.cfg->max_header);
+        resp_fail(out, EDX_ELIMIT, 431, "headers_too_large", "%s", msg ? msg : "headers too large");
+        edx_resp_header(out, "Connection", "close");
+        return 1;
+    }
     /* An encoded NUL ends a decoded path or value early: refuse what decoding would hide. */
     const char *q = r->raw_uri ? strchr(r->raw_uri, '?') : NULL;
     size_t ulen = r->raw_uri ? strlen(r->raw_uri) : 0;
@@ -963,6 +974,14 @@ int edx_http_openapi(edx_req *r, edx_resp *out)
 
 /* ---- start and stop -------------------------------------------------------------------------- */
 
+/* Per-connection memory of libmicrohttpd: room for headers of twice our limit, so most
+ * oversized requests reach begin() and get a JSON 431 rather than the library's page. */
+static size_t pool_size(size_t max_header)
+{
+    size_t n = max_header * 2;
+    return n < 32768 ? 32768 : n;
+}
+
 static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
                         int *v6)
 {
@@ -1050,7 +1069,7 @@ int edx_serve(const edx_server_cfg *cfg)
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 1),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->idle_timeout,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header, MHD_OPTION_CONNECTION_LIMIT,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool_size(cfg->max_header), MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)cfg->max_per_ip, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
