@@ -335,29 +335,38 @@ int edx_session_end(edx_db *db, const edx_principal *p, edx_err *err)
     return reg_finish_write(db, p, "auth.logout", target, NULL, NULL, NULL, rc < 0 ? rc : 0, err);
 }
 
+typedef struct session_ctx {
+    const edx_principal *p;
+    const edx_auth_cfg *cfg;
+} session_ctx;
+
 static json_t *session_json(edx_rows *r, void *ctx)
 {
-    const edx_principal *p = ctx;
-    return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:b}", "id", (json_int_t)edx_rows_int(r, 0),
+    const session_ctx *c = ctx;
+    /* It ends at whichever comes first: its lifetime, or the idle timeout from its last use. */
+    int64_t exp = edx_rows_int(r, 3), idle = edx_rows_int(r, 2) + c->cfg->session_idle;
+    return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "id", (json_int_t)edx_rows_int(r, 0),
                      "created_at", reg_time_json(edx_rows_int(r, 1)), "last_seen_at",
-                     reg_time_json(edx_rows_int(r, 2)), "expires_at",
-                     reg_time_json(edx_rows_int(r, 3)), "client",
+                     reg_time_json(edx_rows_int(r, 2)), "expires_at", reg_time_json(exp),
+                     "idle_expires_at", reg_time_json(idle < exp ? idle : exp), "client",
                      edx_json_str_or_null(edx_rows_text(r, 4)), "user_agent",
                      edx_json_str_or_null(edx_rows_text(r, 5)), "current",
-                     edx_rows_int(r, 0) == p->session_id);
+                     edx_rows_int(r, 0) == c->p->session_id);
 }
 
-int edx_session_list(edx_db *db, edx_arena *a, const edx_principal *p, json_t **out,
-                     edx_err *err)
+int edx_session_list(edx_db *db, edx_arena *a, const edx_auth_cfg *cfg, const edx_principal *p,
+                     json_t **out, edx_err *err)
 {
     (void)a;
+    session_ctx c = {p, cfg};
     json_t *arr;
     int rc = edx_db_query_array(db,
                                 "SELECT id, created_at, last_seen_at, expires_at, client_ip,"
                                 " user_agent FROM sessions WHERE user_id = ? AND expires_at > ?"
-                                " ORDER BY last_seen_at DESC, id DESC",
-                                EDX_DB_ARGS(EDX_DB_INT(p->user_id), EDX_DB_INT(edx_now())),
-                                session_json, (void *)p, &arr, err);
+                                " AND last_seen_at > ? ORDER BY last_seen_at DESC, id DESC",
+                                EDX_DB_ARGS(EDX_DB_INT(p->user_id), EDX_DB_INT(edx_now()),
+                                            EDX_DB_INT(edx_now() - cfg->session_idle)),
+                                session_json, &c, &arr, err);
     if (rc < 0) return rc;
     *out = json_pack("{s:o}", "sessions", arr);
     return 0;

@@ -222,10 +222,10 @@ int edx_session_describe(edx_db *db, edx_arena *a, const edx_principal *p,
 /* End the caller's session (logout). */
 int edx_session_end(edx_db *db, const edx_principal *p, edx_err *err);
 
-/* The caller's open sessions: {"sessions":[{id,created_at,last_seen_at,expires_at,client,
- * user_agent,current}]}. */
-int edx_session_list(edx_db *db, edx_arena *a, const edx_principal *p, json_t **out,
-                     edx_err *err);
+/* The caller's open sessions: {"sessions":[{id,created_at,last_seen_at,expires_at,
+ * idle_expires_at,client,user_agent,current}]}. */
+int edx_session_list(edx_db *db, edx_arena *a, const edx_auth_cfg *cfg, const edx_principal *p,
+                     json_t **out, edx_err *err);
 
 /* End one of the caller's sessions (e.g. a forgotten browser); 404 when it is not theirs. */
 int edx_session_revoke(edx_db *db, edx_arena *a, const edx_principal *p, int64_t id,

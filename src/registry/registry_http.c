@@ -91,7 +91,8 @@ static int h_sessions_list(edx_req *r, edx_resp *out)
 {
     edx_err e;
     json_t *o = NULL;
-    int rc = edx_session_list(edx_req_db(r), edx_req_arena(r), edx_req_who(r), &o, &e);
+    int rc = edx_session_list(edx_req_db(r), edx_req_arena(r), &edx_req_cfg(r)->auth,
+                              edx_req_who(r), &o, &e);
     return reply(out, rc, &e, 200, o);
 }
 

@@ -174,6 +174,7 @@ test('users see their open sessions and can end one of them', async () => {
   assert.equal(list.status, 200);
   assert.ok(list.body.sessions.length >= 2);
   assert.equal(list.body.sessions.filter((x) => x.current).length, 1);
+  for (const x of list.body.sessions) assert.ok(x.idle_expires_at <= x.expires_at && x.idle_expires_at > x.last_seen_at);
   const other = list.body.sessions.find((x) => !x.current);
   assert.ok(!JSON.stringify(list.body).match(/token|hash/));
   assert.equal((await phone.del('/api/v1/sessions/' + other.id)).status, 204);
