@@ -89,15 +89,15 @@ function requestError(e) {
   return e.message ? { text: e.message, kind: 'error' } : { key: 'error.generic', kind: 'error' };
 }
 
-// The rules the server checks a new password against, recognised from its (English) message.
-const PASSWORD_RULES = [
-  [/required/i, 'pw.error.new_required'],
-  [/at least/i, 'pw.error.too_short'],
-  [/at most/i, 'pw.error.too_long'],
-  [/common/i, 'pw.error.common'],
-  [/user ?name/i, 'pw.error.username'],
-  [/different characters/i, 'pw.error.few_chars'],
-];
+// The rules the server checks a new password against, by the error code it answers.
+const PASSWORD_RULES = {
+  password_required: 'pw.error.new_required',
+  password_too_short: 'pw.error.too_short',
+  password_too_long: 'pw.error.too_long',
+  password_too_common: 'pw.error.common',
+  password_like_username: 'pw.error.username',
+  password_too_simple: 'pw.error.few_chars',
+};
 
 // { field: 'current' | 'new' | null, msg }
 function passwordError(e) {
@@ -107,8 +107,8 @@ function passwordError(e) {
   if (e.status === 403 && e.field === 'current_password') return { field: 'current', msg: { key: 'pw.error.current_wrong' } };
   if (e.status === 400 && e.field === 'current_password') return { field: 'current', msg: { key: 'pw.error.current_required' } };
   if (e.status === 400 && e.field === 'password') {
-    const rule = PASSWORD_RULES.find(([re]) => re.test(e.message));
-    return { field: 'new', msg: rule ? { key: rule[1] } : { text: e.message } };
+    const key = PASSWORD_RULES[e.code] || (e.code === 'invalid_field' && /required/i.test(e.message) ? 'pw.error.new_required' : null);
+    return { field: 'new', msg: key ? { key } : { text: e.message } };
   }
   return { field: null, msg: requestError(e) };
 }
@@ -469,7 +469,7 @@ export class AccountView {
       ['sessions.client', s.client ? h('span', { class: 'code' }, s.client) : t('common.unknown')],
       ['sessions.last_seen', time(s.last_seen_at, formatAgo(s.last_seen_at))],
       ['sessions.created', time(s.created_at)],
-      ['sessions.expires', time(s.expires_at)],
+      ['sessions.expires', time(s.idle_expires_at || s.expires_at)],
     ];
     return h('li', { class: `device${s.current ? ' device--current' : ''}`, dataset: { session: String(s.id) } },
       h('span', { class: `device__icon device__icon--${dev.kind}`, 'aria-hidden': 'true' }),
