@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "cli/cli.h"
+#include "json/json.h"
 
 static const char usage_units[] =
     "usage: edudx units import FILE.csv [--dry-run]\n"
@@ -204,9 +205,8 @@ int cli_people(int argc, char **argv)
                                  "full_name", cli_val(o, n, "name"), "kind", cli_val(o, n, "kind"),
                                  "national_id", nid);
         rc = body ? edx_person_add(db, &x.a, &x.sys, key, body, &out, &x.e) : edx_err_nomem(&x.e);
-        json_t *v = json_object_get(body, "national_id");
-        if (v) edx_wipe((void *)json_string_value(v), json_string_length(v));
-        json_decref(body);
+        static const char *const secret_keys[] = {"national_id", NULL};
+        edx_json_free_secrets(body, secret_keys);
     } else if (strcmp(pos[0], "find") == 0) {
         rc = edx_person_find_nid(db, &x.a, &x.sys, key, nid, &out, &x.e);
     } else if (strcmp(pos[0], "list") == 0) {

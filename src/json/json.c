@@ -106,6 +106,16 @@ char *edx_json_dump(const json_t *v, size_t *len)
     return s;
 }
 
+void edx_json_free_secrets(json_t *obj, const char *const *keys)
+{
+    if (!obj) return;
+    for (const char *const *k = keys; *k; k++) {
+        json_t *v = json_object_get(obj, *k);
+        if (json_is_string(v)) explicit_bzero((void *)json_string_value(v), json_string_length(v));
+    }
+    json_decref(obj);
+}
+
 json_t *edx_json_str_or_null(const char *s)
 {
     return s ? json_string(s) : json_null();

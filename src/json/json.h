@@ -37,6 +37,12 @@ char *edx_json_dump(const json_t *v, size_t *len);
 /* Build {"error":{"code","message","field"}} (plus "errors":[…] rows) from err. */
 json_t *edx_json_error(const edx_err *err);
 
+/*
+ * Wipe the string members named in `keys` (NULL-terminated: passwords, ID
+ * numbers) and then release `obj`. Safe with NULL.
+ */
+void edx_json_free_secrets(json_t *obj, const char *const *keys);
+
 /* json_string of possibly-NULL text: NULL gives json null. */
 json_t *edx_json_str_or_null(const char *s);
 

@@ -23,6 +23,21 @@ static int reply(edx_resp *out, int rc, const edx_err *e, int ok, json_t *obj)
     return edx_resp_json(out, ok, obj ? obj : json_object());
 }
 
+/* Members that carry secrets, wiped before a request body is released. */
+static const char *const secrets[] = {"password", "current_password", "national_id", NULL};
+
+/* A positive integer path parameter; 404 (with `what`) for anything else. */
+static int path_id(edx_req *r, const char *what, int64_t *v, edx_err *e)
+{
+    char *end;
+    const char *id = edx_req_param(r, "id");
+    long long x = strtoll(id, &end, 10);
+    if (!*id || *end || x <= 0)
+        return edx_err_set(e, EDX_ENOTFOUND, 404, "not_found", "id", "%s not found", what);
+    *v = x;
+    return 0;
+}
+
 /* ---- session ---------------------------------------------------------------------------- */
 
 static const char *const login_fields[] = {"username", "password", NULL};
@@ -48,14 +63,13 @@ static int h_login(edx_req *r, edx_resp *out)
     if ((rc = edx_req_json(r, &body, &e)) < 0 || (rc = edx_json_only(body, login_fields, &e)) < 0 ||
         (rc = edx_json_get_str(body, "username", 1, &user, &e)) < 0 ||
         (rc = edx_json_get_str(body, "password", 1, &pw, &e)) < 0) {
-        json_decref(body);
+        edx_json_free_secrets(body, secrets);
         return edx_resp_error(out, &e);
     }
     edx_login_result res;
     rc = edx_login(edx_req_db(r), edx_req_arena(r), &edx_req_cfg(r)->auth, user, pw,
                    edx_req_client(r), edx_req_header(r, "User-Agent"), &res, &e);
-    edx_wipe((void *)pw, strlen(pw));
-    json_decref(body);
+    edx_json_free_secrets(body, secrets);
     if (rc < 0) {
         if (res.retry_after > 0) {
             char *ra = edx_arena_printf(edx_req_arena(r), "%lld", (long long)res.retry_after);
@@ -99,11 +113,9 @@ static int h_sessions_list(edx_req *r, edx_resp *out)
 static int h_session_revoke(edx_req *r, edx_resp *out)
 {
     edx_err e;
-    char *end;
-    const char *id = edx_req_param(r, "id");
-    long long v = strtoll(id, &end, 10);
-    int rc = *end || v <= 0 ? edx_err_set(&e, EDX_ENOTFOUND, 404, "not_found", "id", "no such session")
-                            : edx_session_revoke(edx_req_db(r), edx_req_arena(r), edx_req_who(r), v, &e);
+    int64_t v = 0;
+    int rc = path_id(r, "session", &v, &e);
+    if (rc == 0) rc = edx_session_revoke(edx_req_db(r), edx_req_arena(r), edx_req_who(r), v, &e);
     if (rc < 0) return edx_resp_error(out, &e);
     out->status = 204;
     return 0;
@@ -250,27 +262,17 @@ static int h_person_add(edx_req *r, edx_resp *out)
     if (rc == 0)
         rc = edx_person_add(edx_req_db(r), edx_req_arena(r), edx_req_who(r), edx_req_secret(r),
                             body, &o, &e);
-    if (body) {
-        /* The ID number was in the body: wipe it before the memory is reused. */
-        json_t *nid = json_object_get(body, "national_id");
-        if (json_is_string(nid)) edx_wipe((void *)json_string_value(nid), json_string_length(nid));
-    }
-    json_decref(body);
+    edx_json_free_secrets(body, secrets);
     return reply(out, rc, &e, 201, o);
 }
 
 static int h_person_get(edx_req *r, edx_resp *out)
 {
     edx_err e;
-    const char *id = edx_req_param(r, "id");
-    char *end;
-    long long v = strtoll(id, &end, 10);
-    if (*end || v <= 0) {
-        edx_err_set(&e, EDX_ENOTFOUND, 404, "not_found", "id", "person not found");
-        return edx_resp_error(out, &e);
-    }
+    int64_t v = 0;
     json_t *o = NULL;
-    int rc = edx_person_get(edx_req_db(r), edx_req_arena(r), edx_req_who(r), v, &o, &e);
+    int rc = path_id(r, "person", &v, &e);
+    if (rc == 0) rc = edx_person_get(edx_req_db(r), edx_req_arena(r), edx_req_who(r), v, &o, &e);
     return reply(out, rc, &e, 200, o);
 }
 
@@ -288,8 +290,7 @@ static int h_person_lookup(edx_req *r, edx_resp *out)
     if (rc == 0)
         rc = edx_person_find_nid(edx_req_db(r), edx_req_arena(r), edx_req_who(r),
                                  edx_req_secret(r), nid, &o, &e);
-    if (nid) edx_wipe((void *)nid, strlen(nid));
-    json_decref(body);
+    edx_json_free_secrets(body, secrets);
     return reply(out, rc, &e, 200, o);
 }
 
@@ -311,11 +312,7 @@ static int h_user_add(edx_req *r, edx_resp *out)
     int rc = edx_req_json(r, &body, &e);
     if (rc == 0)
         rc = edx_user_add(edx_req_db(r), edx_req_arena(r), edx_req_who(r), body, NULL, &o, &e);
-    if (body) {
-        json_t *pw = json_object_get(body, "password");
-        if (json_is_string(pw)) edx_wipe((void *)json_string_value(pw), json_string_length(pw));
-    }
-    json_decref(body);
+    edx_json_free_secrets(body, secrets);
     return reply(out, rc, &e, 201, o);
 }
 
@@ -383,14 +380,7 @@ static int h_user_password(edx_req *r, edx_resp *out)
     }
     if (rc == 0)
         rc = edx_user_set_password(edx_req_db(r), edx_req_arena(r), who, username, pw, &e);
-    if (body) {
-        const char *keys[] = {"password", "current_password"};
-        for (int i = 0; i < 2; i++) {
-            json_t *v = json_object_get(body, keys[i]);
-            if (json_is_string(v)) edx_wipe((void *)json_string_value(v), json_string_length(v));
-        }
-    }
-    json_decref(body);
+    edx_json_free_secrets(body, secrets);
     if (rc < 0) return edx_resp_error(out, &e);
     out->status = 204;
     return 0;
