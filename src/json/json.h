@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
 #include "base/err.h"
 
 /* Parse a document that must be a JSON object. Caller owns *out (json_decref). */
@@ -45,5 +46,45 @@ void edx_json_free_secrets(json_t *obj, const char *const *keys);
 
 /* json_string of possibly-NULL text: NULL gives json null. */
 json_t *edx_json_str_or_null(const char *s);
+
+/*
+ * JCS: the JSON Canonicalization Scheme of RFC 8785 (src/json/jcs.c).
+ *
+ * The canonical form is what signatures and hashes are computed over: object
+ * members sorted by name as UTF-16 code units, no white space, strings escaped
+ * as ECMAScript JSON.stringify does, numbers as ECMAScript Number::toString.
+ * Strings are not Unicode-normalised.
+ */
+
+/*
+ * Parse any JSON value (object, array or scalar) under I-JSON: valid UTF-8, no
+ * duplicate keys, no lone surrogates, finite numbers. Every number becomes a
+ * JSON real (an IEEE double), so integers beyond 64 bits parse; \u0000 is
+ * allowed inside strings (use json_string_length, never strlen). Caller owns
+ * *out (json_decref). Errors: EDX_EINVAL with code "invalid_json".
+ */
+int edx_jcs_parse(const char *data, size_t len, json_t **out, edx_err *err);
+
+/*
+ * Append the canonical form of `v` to `out`. Integers are converted to double
+ * first, as JCS sees every number as one. Errors: EDX_EINVAL for a non-finite
+ * number or nesting deeper than 4096; EDX_ENOMEM when `out` could not grow
+ * (its contents are then incomplete).
+ */
+int edx_jcs(const json_t *v, edx_buf *out, edx_err *err);
+
+/*
+ * Format `x` as ECMAScript Number.prototype.toString does (shortest digits
+ * that read back as `x`; -0 gives "0"), NUL-terminated in `out`. Returns 0,
+ * or -1 with out set to "" when `x` is NaN or infinite.
+ */
+int edx_jcs_number(double x, char out[32]);
+
+/*
+ * The canonical form of `v` as a malloc'd NUL-terminated string (free() it);
+ * its length (which excludes the NUL) goes to *len when len is not NULL.
+ * NULL on error, with err filled as by edx_jcs.
+ */
+char *edx_jcs_dump(const json_t *v, size_t *len, edx_err *err);
 
 #endif
