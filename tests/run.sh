@@ -90,10 +90,16 @@ if want e2e && [ -f tests/e2e/package.json ] && [ ! -d tests/e2e/node_modules ];
         { echo "npm ci failed; see $OUT/npm.log" >&2; }
 fi
 
+# Reference implementations for the interoperability suite (tests only).
+if want interop && [ -f tests/interop/package.json ] && [ ! -d tests/interop/node_modules ]; then
+    (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error) >"$OUT/npm-interop.log" 2>&1 ||
+        { echo "npm ci failed; see $OUT/npm-interop.log" >&2; }
+fi
+
 # A throwaway PostgreSQL cluster for the suites that need one.
 PGDIR=$(mktemp -d /tmp/edx-pg.XXXXXX)
 PGURI=""
-if want api-postgres || want multi-instance; then
+if want api-postgres || want multi-instance || want credentials-postgres; then
     export EDX_PG_PORT=${EDX_PG_PORT:-$((50000 + RANDOM % 10000))}
     if PGURI=$(tests/pg.sh start "$PGDIR" 2>"$OUT/pg.log"); then
         echo "PostgreSQL test cluster: $PGURI"
@@ -122,6 +128,18 @@ if want multi-instance; then
     fi
 fi
 [ -f tests/api/openapi.mjs ] && suite openapi node tests/api/openapi.mjs
+[ -f tests/unit/jcs_oracle.mjs ] && suite jcs-oracle node tests/unit/jcs_oracle.mjs
+if [ -f tests/api/credentials.mjs ]; then
+    suite credentials node tests/api/credentials.mjs
+    if want credentials-postgres; then
+        if [ -n "$PGURI" ]; then
+            suite credentials-postgres env EDX_TEST_PG="$PGURI" EDX_SUITE_NAME=credentials-postgres node tests/api/credentials.mjs
+        else
+            record credentials-postgres /dev/null 1
+        fi
+    fi
+fi
+[ -f tests/interop/interop.mjs ] && suite interop node tests/interop/interop.mjs
 suite cli node tests/cli/cli.mjs
 suite crash node tests/cli/crash.mjs
 [ -f tests/e2e/shell.mjs ] && suite e2e node tests/e2e/shell.mjs

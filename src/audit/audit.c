@@ -225,3 +225,22 @@ int edx_audit_list(edx_db *db, int64_t before_seq, int limit, json_t **out, edx_
                               EDX_DB_ARGS(EDX_DB_INT(before_seq), EDX_DB_INT(limit)), record_json,
                               NULL, out, err);
 }
+
+int edx_audit_commit(edx_db *db, const char *actor, const char *action, const char *target,
+                     const json_t *before, const json_t *after, json_t *detail, int rc,
+                     edx_err *err)
+{
+    char bd[EDX_AUDIT_HASH_HEX], ad[EDX_AUDIT_HASH_HEX];
+    if (rc < 0) goto fail;
+    if ((before && edx_audit_digest(before, bd)) || (after && edx_audit_digest(after, ad))) {
+        rc = edx_err_nomem(err);
+        goto fail;
+    }
+    rc = edx_audit_append(db, actor, action, target, before ? bd : NULL, after ? ad : NULL,
+                          detail, err);
+    if (rc < 0) goto fail;
+    return edx_db_commit(db, err);
+fail:
+    edx_db_rollback(db);
+    return rc;
+}

@@ -28,6 +28,15 @@ int edx_audit_append(edx_db *db, const char *actor, const char *action, const ch
                      const char *before_digest, const char *after_digest, json_t *detail,
                      edx_err *err);
 
+/*
+ * Finish a write: when rc >= 0 append the record (digests of `before`/`after`
+ * when given) and commit; otherwise, or when that fails, roll back. Returns rc
+ * or the new error.
+ */
+int edx_audit_commit(edx_db *db, const char *actor, const char *action, const char *target,
+                     const json_t *before, const json_t *after, json_t *detail, int rc,
+                     edx_err *err);
+
 /* SHA-256 (hex) of a JSON value serialised with sorted keys: a stable digest of an object. */
 int edx_audit_digest(const json_t *v, char out[EDX_AUDIT_HASH_HEX]);
 

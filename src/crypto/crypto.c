@@ -150,3 +150,150 @@ done:
     sodium_memzero(hex, sizeof hex);
     return rc;
 }
+
+int edx_b64url_decode(const char *in, size_t len, uint8_t *out, size_t cap, size_t *outlen)
+{
+    const char *end = NULL;
+    size_t n = 0;
+    if (sodium_base642bin(out, cap, in, len, NULL, &n, &end,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        end != in + len)
+        return -1;
+    *outlen = n;
+    return 0;
+}
+
+static const char B58[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+size_t edx_base58_encode(const uint8_t *in, size_t n, char *out, size_t cap)
+{
+    /* Repeated division of the big-endian number by 58; digits collected little-endian. */
+    size_t zeros = 0;
+    while (zeros < n && in[zeros] == 0)
+        zeros++;
+    size_t size = (n - zeros) * 138 / 100 + 1;
+    uint8_t digits[256];
+    if (size > sizeof digits || zeros + size + 1 > cap)
+        return 0;
+    memset(digits, 0, size);
+    size_t length = 0; /* digits in use, counted from the end */
+    for (size_t i = zeros; i < n; i++) {
+        unsigned carry = in[i];
+        size_t j = 0;
+        for (; (carry != 0 || j < length) && j < size; j++) {
+            size_t at = size - 1 - j;
+            carry += 256u * digits[at];
+            digits[at] = (uint8_t)(carry % 58);
+            carry /= 58;
+        }
+        length = j;
+    }
+    size_t k = 0;
+    while (k < size && digits[k] == 0)
+        k++;
+    size_t o = 0;
+    for (size_t i = 0; i < zeros; i++)
+        out[o++] = '1';
+    for (; k < size; k++)
+        out[o++] = B58[digits[k]];
+    out[o] = '\0';
+    return o;
+}
+
+int edx_base58_decode(const char *in, size_t len, uint8_t *out, size_t cap, size_t *outlen)
+{
+    static int8_t map[256];
+    static int ready;
+    if (!ready) {
+        memset(map, -1, sizeof map);
+        for (int i = 0; i < 58; i++)
+            map[(unsigned char)B58[i]] = (int8_t)i;
+        ready = 1; /* idempotent: racing initialisers write the same bytes */
+    }
+    size_t zeros = 0;
+    while (zeros < len && in[zeros] == '1')
+        zeros++;
+    uint8_t bytes[256];
+    size_t size = (len - zeros) * 733 / 1000 + 1;
+    if (size > sizeof bytes)
+        return -1;
+    memset(bytes, 0, size);
+    for (size_t i = zeros; i < len; i++) {
+        int v = map[(unsigned char)in[i]];
+        if (v < 0)
+            return -1;
+        unsigned carry = (unsigned)v;
+        for (size_t j = size; j-- > 0;) {
+            carry += 58u * bytes[j];
+            bytes[j] = (uint8_t)(carry & 0xff);
+            carry >>= 8;
+        }
+        if (carry)
+            return -1;
+    }
+    size_t k = 0;
+    while (k < size && bytes[k] == 0)
+        k++;
+    size_t n = zeros + (size - k);
+    if (n > cap)
+        return -1;
+    memset(out, 0, zeros);
+    memcpy(out + zeros, bytes + k, size - k);
+    *outlen = n;
+    return 0;
+}
+
+void edx_ed25519_keypair(const uint8_t seed[EDX_ED25519_SEED], uint8_t pk[EDX_ED25519_PK],
+                         uint8_t sk[EDX_ED25519_SK])
+{
+    crypto_sign_seed_keypair(pk, sk, seed);
+}
+
+void edx_ed25519_sign(const uint8_t sk[EDX_ED25519_SK], const void *msg, size_t n,
+                      uint8_t sig[EDX_ED25519_SIG])
+{
+    crypto_sign_detached(sig, NULL, msg, n, sk);
+}
+
+int edx_ed25519_verify(const uint8_t pk[EDX_ED25519_PK], const void *msg, size_t n,
+                       const uint8_t sig[EDX_ED25519_SIG])
+{
+    return crypto_sign_verify_detached(sig, msg, n, pk) == 0;
+}
+
+void edx_multikey_from_ed25519(const uint8_t pk[EDX_ED25519_PK], char out[EDX_MULTIKEY_CHARS])
+{
+    uint8_t raw[2 + EDX_ED25519_PK] = {0xed, 0x01};
+    memcpy(raw + 2, pk, EDX_ED25519_PK);
+    out[0] = 'z';
+    (void)edx_base58_encode(raw, sizeof raw, out + 1, EDX_MULTIKEY_CHARS - 1);
+}
+
+int edx_multikey_decode_ed25519(const char *mb, int secret, uint8_t key[32], char *why)
+{
+    uint8_t raw[64];
+    size_t n = 0;
+    const uint8_t want0 = secret ? 0x80 : 0xed, want1 = secret ? 0x26 : 0x01;
+    if (mb == NULL || mb[0] != 'z') {
+        snprintf(why, 96, "the key is not multibase base58btc (it must start with 'z')");
+        return -1;
+    }
+    if (edx_base58_decode(mb + 1, strlen(mb + 1), raw, sizeof raw, &n) != 0) {
+        snprintf(why, 96, "the key is not valid base58btc");
+        return -1;
+    }
+    if (n < 2 || raw[0] != want0 || raw[1] != want1) {
+        snprintf(why, 96, "the key's multicodec prefix is not Ed25519 %s (0x%02x%02x)",
+                 secret ? "private" : "public", want0, want1);
+        edx_wipe(raw, sizeof raw);
+        return -1;
+    }
+    if (n != 34) {
+        snprintf(why, 96, "an Ed25519 key has 32 bytes, not %zu", n - 2);
+        edx_wipe(raw, sizeof raw);
+        return -1;
+    }
+    memcpy(key, raw + 2, 32);
+    edx_wipe(raw, sizeof raw);
+    return 0;
+}

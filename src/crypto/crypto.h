@@ -56,4 +56,42 @@ void edx_secret_free(void *p);
  */
 int edx_secret_load(const char *path, int create, uint8_t key[EDX_SECRET_BYTES], char *why);
 
+/* base64url decoding (padding and whitespace refused); 0, or -1 when invalid or longer than cap. */
+int edx_b64url_decode(const char *in, size_t len, uint8_t *out, size_t cap, size_t *outlen);
+
+/*
+ * base58btc (the Bitcoin alphabet), used by multibase 'z' strings.
+ * edx_base58_encode writes a NUL-terminated string and returns its length, or 0
+ * when `cap` is too small (cap >= n * 138 / 100 + 2 always suffices).
+ * edx_base58_decode returns 0, or -1 for a character outside the alphabet or
+ * output longer than `cap`.
+ */
+size_t edx_base58_encode(const uint8_t *in, size_t n, char *out, size_t cap);
+int edx_base58_decode(const char *in, size_t len, uint8_t *out, size_t cap, size_t *outlen);
+
+/* Ed25519 (libsodium). Secret keys are libsodium's 64-byte seed||public form. */
+#define EDX_ED25519_PK 32
+#define EDX_ED25519_SEED 32
+#define EDX_ED25519_SK 64
+#define EDX_ED25519_SIG 64
+/* Multikey strings: "z" + base58btc(multicodec prefix || key). */
+#define EDX_MULTIKEY_CHARS 64
+
+void edx_ed25519_keypair(const uint8_t seed[EDX_ED25519_SEED], uint8_t pk[EDX_ED25519_PK],
+                         uint8_t sk[EDX_ED25519_SK]);
+void edx_ed25519_sign(const uint8_t sk[EDX_ED25519_SK], const void *msg, size_t n,
+                      uint8_t sig[EDX_ED25519_SIG]);
+/* 1 when `sig` is a valid signature of msg by pk, 0 otherwise. */
+int edx_ed25519_verify(const uint8_t pk[EDX_ED25519_PK], const void *msg, size_t n,
+                       const uint8_t sig[EDX_ED25519_SIG]);
+
+/* Ed25519 public key as a Multikey (multicodec 0xed01): "z6Mk…". */
+void edx_multikey_from_ed25519(const uint8_t pk[EDX_ED25519_PK], char out[EDX_MULTIKEY_CHARS]);
+/*
+ * Decode a Multikey Ed25519 public key (0xed01) or secret seed (0x8026, `secret`
+ * set). 0, or -1 with a reason in `why` (at least 96 bytes): not multibase
+ * base58btc, not base58, wrong multicodec prefix, wrong length.
+ */
+int edx_multikey_decode_ed25519(const char *mb, int secret, uint8_t key[32], char *why);
+
 #endif

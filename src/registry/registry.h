@@ -82,6 +82,21 @@ extern const char *const edx_unit_types[];
 /* Check a unit code: 1–32 of A–Z 0–9 . _ - starting with a letter or digit. */
 int edx_unit_code_check(const char *code, const char *field, edx_err *err);
 
+/* A unit as other modules see it; strings live in the caller's arena. */
+typedef struct edx_unit_ref {
+    int64_t id;
+    const char *code, *name, *name_en, *type, *path, *province, *status;
+} edx_unit_ref;
+
+/*
+ * Load unit `code` for `p` to read (write = 0) or to act for (write = 1):
+ * EDX_ENOTFOUND or EDX_EPERM with `field` named in the error.
+ */
+int edx_unit_ref_get(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
+                     int write, const char *field, edx_unit_ref *out, edx_err *err);
+/* Load by id, without scope checks: 1 found, 0 not, <0 error. */
+int edx_unit_ref_by_id(edx_db *db, edx_arena *a, int64_t id, edx_unit_ref *out, edx_err *err);
+
 /* One unit as JSON, with its ancestors (root first) and number of children. */
 int edx_unit_get(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
                  json_t **out, edx_err *err);

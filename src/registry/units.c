@@ -173,18 +173,39 @@ int reg_finish_write(edx_db *db, const edx_principal *p, const char *action, con
                      const json_t *before, const json_t *after, json_t *detail, int rc,
                      edx_err *err)
 {
-    char bd[EDX_AUDIT_HASH_HEX], ad[EDX_AUDIT_HASH_HEX];
-    if (rc < 0) goto fail;
-    if (before && edx_audit_digest(before, bd)) goto nomem;
-    if (after && edx_audit_digest(after, ad)) goto nomem;
-    rc = edx_audit_append(db, p->actor, action, target, before ? bd : NULL, after ? ad : NULL,
-                          detail, err);
-    if (rc < 0) goto fail;
-    return edx_db_commit(db, err);
-nomem:
-    rc = edx_err_nomem(err);
-fail:
-    edx_db_rollback(db);
+    return edx_audit_commit(db, p->actor, action, target, before, after, detail, rc, err);
+}
+
+static void unit_ref_from(const unit_rec *u, edx_unit_ref *out)
+{
+    out->id = u->id;
+    out->code = u->code;
+    out->name = u->name;
+    out->name_en = u->name_en;
+    out->type = u->type;
+    out->path = u->path;
+    out->province = u->province;
+    out->status = u->status;
+}
+
+int edx_unit_ref_get(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
+                     int write, const char *field, edx_unit_ref *out, edx_err *err)
+{
+    unit_rec u;
+    int rc = unit_for_read(db, a, p, code, field, &u, err);
+    if (rc < 0) return rc;
+    if (write && !edx_scope_can_write(p, u.path))
+        return edx_err_set(err, EDX_EPERM, 403, "forbidden", field,
+                           "you may not act for unit %s", code);
+    unit_ref_from(&u, out);
+    return 0;
+}
+
+int edx_unit_ref_by_id(edx_db *db, edx_arena *a, int64_t id, edx_unit_ref *out, edx_err *err)
+{
+    unit_rec u;
+    int rc = unit_load_id(db, a, id, &u, err);
+    if (rc > 0) unit_ref_from(&u, out);
     return rc;
 }
 

@@ -1,0 +1,656 @@
+/*
+ * issue.c: batch issuance.
+ *
+ * Pass 1 reads every record (CSV row or JSON object), cleans its text (valid
+ * UTF-8, no control characters, NFC), validates it against the type's input
+ * schema and finds repeated external ids. Unless skip_invalid, any problem
+ * stops the run before anything is written, with one report row per problem.
+ *
+ * Pass 2 reads the records again and issues them in chunks. Each chunk is one
+ * transaction under the issuer's lock: drop records whose (issuer, external
+ * id) exists already, reserve status slots, build and sign the credentials on
+ * every core, insert them, append one audit record, commit. A crash loses at
+ * most the chunk in flight, and a rerun skips what was committed: every record
+ * is issued exactly once.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit/audit.h"
+#include "base/csv.h"
+#include "base/map.h"
+#include "base/timeutil.h"
+#include "base/utf8.h"
+#include "credentials/cred_int.h"
+#include "json/json.h"
+#include "schema/schema.h"
+
+#define MAX_RECORDS 500000
+#define MAX_REPORTED 1000
+#define CHUNK 1000
+#define INSERT_ROWS 64
+#define INSERT_COLS 12
+#define MAX_THREADS 16
+
+/* ---- record sources ------------------------------------------------------------------------ */
+
+typedef struct rec_src {
+    const char *csv;
+    size_t csv_len;
+    edx_csv c;
+    char **hdr;
+    size_t nhdr;
+    json_t *arr;
+    size_t next;
+    long row; /* CSV: record number (header = 1); JSON: 1-based position */
+} rec_src;
+
+static int src_open(rec_src *s, edx_arena *a, edx_err *err)
+{
+    s->next = 0;
+    s->row = 0;
+    if (!s->csv) return 0;
+    edx_csv_init(&s->c, s->csv, s->csv_len);
+    s->c.max_fields = 256;
+    size_t n = 0;
+    int rc = edx_csv_next(&s->c, a, &s->hdr, &n, err);
+    if (rc < 0) return rc;
+    if (rc == 0) return edx_err_invalid(err, "csv", "the file is empty: a header row is required");
+    if (n > 256) return edx_err_invalid(err, "csv", "the header has %zu columns; at most 256", n);
+    s->nhdr = n;
+    for (size_t i = 0; i < n; i++) {
+        char *clean = NULL;
+        if (edx_text_clean(a, s->hdr[i], 1, 100, "header", &clean, err) < 0)
+            return edx_err_invalid(err, "header", "column %zu of the header is empty or invalid",
+                                   i + 1);
+        s->hdr[i] = clean;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(s->hdr[j], clean) == 0)
+                return edx_err_invalid(err, "header", "column \"%s\" appears twice in the header",
+                                       clean);
+    }
+    return 0;
+}
+
+/*
+ * Next record as an object of cleaned strings (empty cells left out). On a
+ * cell problem *bad_col / *bad_msg name it and the record is still returned.
+ * 1 record, 0 end, <0 malformed input.
+ */
+static int src_next(rec_src *s, edx_arena *a, json_t **rec, const char **bad_col,
+                    const char **bad_msg, edx_err *err)
+{
+    edx_err e;
+    *bad_col = *bad_msg = NULL;
+    json_t *obj = json_object();
+    if (!obj) return edx_err_nomem(err);
+    if (s->csv) {
+        char **f = NULL;
+        size_t n = 0;
+        int rc = edx_csv_next(&s->c, a, &f, &n, err);
+        if (rc <= 0) {
+            json_decref(obj);
+            return rc;
+        }
+        s->row = s->c.record;
+        if (n != s->nhdr && !(n == 1 && f[0][0] == '\0')) {
+            *bad_col = "";
+            *bad_msg = edx_arena_printf(a, "the row has %zu fields; the header has %zu", n, s->nhdr);
+        }
+        for (size_t i = 0; i < n && i < s->nhdr; i++) {
+            char *clean = NULL;
+            if (f[i][0] == '\0') continue;
+            if (edx_text_clean(a, f[i], 0, 2000, s->hdr[i], &clean, &e) < 0) {
+                if (!*bad_col) {
+                    *bad_col = s->hdr[i];
+                    *bad_msg = edx_arena_strdup(a, e.message);
+                }
+                continue;
+            }
+            if (*clean) json_object_set_new(obj, s->hdr[i], json_string(clean));
+        }
+        *rec = obj;
+        return 1;
+    }
+    if (s->next >= json_array_size(s->arr)) {
+        json_decref(obj);
+        return 0;
+    }
+    json_t *in = json_array_get(s->arr, s->next++);
+    s->row = (long)s->next;
+    if (!json_is_object(in)) {
+        *bad_col = "";
+        *bad_msg = "a record must be a JSON object";
+        *rec = obj;
+        return 1;
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(in, k, v) {
+        char num[32], *clean = NULL;
+        const char *text = NULL;
+        if (json_is_string(v)) text = json_string_value(v);
+        else if (json_is_integer(v) || json_is_real(v)) {
+            edx_jcs_number(json_number_value(v), num);
+            text = num;
+        } else if (json_is_null(v)) continue;
+        else if (!*bad_col) {
+            *bad_col = edx_arena_strdup(a, k);
+            *bad_msg = edx_arena_printf(a, "%s must be text", k);
+            continue;
+        } else continue;
+        if (edx_text_clean(a, text, 0, 2000, k, &clean, &e) < 0) {
+            if (!*bad_col) {
+                *bad_col = edx_arena_strdup(a, k);
+                *bad_msg = edx_arena_strdup(a, e.message);
+            }
+            continue;
+        }
+        if (*clean) json_object_set_new(obj, k, json_string(clean));
+    }
+    *rec = obj;
+    return 1;
+}
+
+/* ---- pass 1: validation -------------------------------------------------------------------- */
+
+typedef struct report {
+    edx_rowerr *rows;
+    size_t n, cap;
+} report;
+
+static int report_add(report *r, edx_arena *a, long row, const char *col, const char *reason)
+{
+    if (r->n >= MAX_REPORTED) return 0;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 32;
+        edx_rowerr *n = edx_arena_alloc(a, cap * sizeof *n);
+        if (!n) return -1;
+        if (r->n) memcpy(n, r->rows, r->n * sizeof *n);
+        r->rows = n;
+        r->cap = cap;
+    }
+    r->rows[r->n].row = row;
+    r->rows[r->n].column = col ? col : "";
+    r->rows[r->n].reason = reason;
+    r->n++;
+    return 0;
+}
+
+/* Validate every record; valid[i] says whether record i may be issued. */
+static int validate_all(rec_src *s, edx_arena *a, edx_cred_type type, unsigned char **valid_out,
+                        long *nrec, long *ninvalid, report *rep, edx_err *err)
+{
+    edx_arena scratch;
+    edx_map seen;
+    edx_schema_issue issues[8];
+    unsigned char *valid = NULL;
+    size_t cap = 0;
+    long n = 0, bad = 0;
+    int rc;
+    edx_arena_init(&scratch, 0);
+    edx_map_init(&seen, a);
+    if ((rc = src_open(s, a, err)) < 0) goto done;
+    for (;;) {
+        json_t *rec = NULL;
+        const char *bcol, *bmsg;
+        edx_arena_reset(&scratch);
+        rc = src_next(s, &scratch, &rec, &bcol, &bmsg, err);
+        if (rc <= 0) break;
+        if (n >= MAX_RECORDS) {
+            json_decref(rec);
+            rc = edx_err_set(err, EDX_ELIMIT, 413, "too_many_records", "records",
+                             "a batch may hold at most %d records", MAX_RECORDS);
+            goto done;
+        }
+        if ((size_t)n == cap) {
+            size_t ncap = cap ? cap * 2 : 1024;
+            unsigned char *nv = edx_arena_alloc(a, ncap);
+            if (!nv) {
+                json_decref(rec);
+                rc = edx_err_nomem(err);
+                goto done;
+            }
+            if (cap) memcpy(nv, valid, cap);
+            valid = nv;
+            cap = ncap;
+        }
+        int ok = 1;
+        if (bcol) {
+            ok = 0;
+            if (report_add(rep, a, s->row, edx_arena_strdup(a, bcol), edx_arena_strdup(a, bmsg)))
+                goto nomem;
+        }
+        int ni = cred_validate(type, rec, &scratch, issues, 8);
+        if (ni < 0) {
+            json_decref(rec);
+            goto nomem;
+        }
+        for (int i = 0; i < ni; i++) {
+            ok = 0;
+            if (report_add(rep, a, s->row, edx_arena_strdup(a, issues[i].field),
+                           edx_arena_strdup(a, issues[i].message)))
+                goto nomem;
+        }
+        const char *ext = json_string_value(json_object_get(rec, "external_id"));
+        if (ext) {
+            long *first = edx_map_get(&seen, ext);
+            if (first) {
+                ok = 0;
+                if (report_add(rep, a, s->row, "external_id",
+                               edx_arena_printf(a, "external_id %s repeats row %ld", ext, *first)))
+                    goto nomem;
+            } else {
+                char *k = edx_arena_strdup(a, ext);
+                long *row = edx_arena_alloc(a, sizeof *row);
+                if (!k || !row) goto nomem;
+                *row = s->row;
+                if (edx_map_put(&seen, k, row) != 0) goto nomem;
+            }
+        }
+        json_decref(rec);
+        valid[n++] = (unsigned char)ok;
+        if (!ok) bad++;
+    }
+    if (rc < 0) goto done;
+    *valid_out = valid;
+    *nrec = n;
+    *ninvalid = bad;
+    rc = 0;
+    goto done;
+nomem:
+    rc = edx_err_nomem(err);
+done:
+    edx_arena_free(&scratch);
+    return rc;
+}
+
+/* ---- pass 2: issuing ----------------------------------------------------------------------- */
+
+typedef struct item {
+    json_t *rec;
+    const char *external_id, *name, *nid;
+    char uid[37];
+    int64_t list_id, seq, index;
+    char *doc;
+    size_t doc_len;
+    int rc;
+} item;
+
+typedef struct run {
+    edx_db *db;
+    edx_arena *a;
+    const edx_principal *p;
+    const edx_cred_env *env;
+    const edx_issue_opts *o;
+    edx_unit_ref unit;
+    cred_build b;
+    char did[EDX_DID_MAX];
+    int64_t key_id;
+    int have_key;
+    edx_di_signer signers[MAX_THREADS];
+    int nthreads;
+    item *items;
+    size_t nitems;
+    edx_err thread_err[MAX_THREADS];
+} run;
+
+typedef struct worker {
+    run *r;
+    int tid;
+} worker;
+
+static void *sign_worker(void *arg)
+{
+    worker *w = arg;
+    run *r = w->r;
+    for (size_t i = (size_t)w->tid; i < r->nitems; i += (size_t)r->nthreads) {
+        item *it = &r->items[i];
+        json_t *doc = cred_build_doc(&r->b, it->rec, it->uid, it->seq, it->index);
+        if (!doc) {
+            it->rc = edx_err_nomem(&r->thread_err[w->tid]);
+            continue;
+        }
+        it->rc = edx_di_sign(&r->signers[w->tid], doc, &r->thread_err[w->tid]);
+        if (it->rc == 0) {
+            it->doc = edx_jcs_dump(doc, &it->doc_len, &r->thread_err[w->tid]);
+            if (!it->doc) it->rc = EDX_EINVAL;
+        }
+        json_decref(doc);
+    }
+    return NULL;
+}
+
+static int sign_all(run *r, edx_err *err)
+{
+    pthread_t th[MAX_THREADS];
+    worker w[MAX_THREADS];
+    int started = 0;
+    for (int t = 1; t < r->nthreads; t++) {
+        w[t] = (worker){r, t};
+        if (pthread_create(&th[t], NULL, sign_worker, &w[t]) != 0) break;
+        started = t;
+    }
+    if (started < r->nthreads - 1) {
+        /* Could not start them all: sign the rest here with fewer lanes is not worth the
+         * complexity; join what started and sign everything on this thread. */
+        for (int t = 1; t <= started; t++) pthread_join(th[t], NULL);
+        int keep = r->nthreads;
+        r->nthreads = 1;
+        for (size_t i = 0; i < r->nitems; i++) {
+            free(r->items[i].doc);
+            r->items[i].doc = NULL;
+        }
+        w[0] = (worker){r, 0};
+        sign_worker(&w[0]);
+        r->nthreads = keep;
+    } else {
+        w[0] = (worker){r, 0};
+        sign_worker(&w[0]);
+        for (int t = 1; t < r->nthreads; t++) pthread_join(th[t], NULL);
+    }
+    for (size_t i = 0; i < r->nitems; i++)
+        if (r->items[i].rc < 0) {
+            for (int t = 0; t < r->nthreads; t++)
+                if (r->thread_err[t].rc) {
+                    *err = r->thread_err[t];
+                    return r->thread_err[t].rc;
+                }
+            return edx_err_set(err, EDX_EINTERNAL, 500, "internal", "", "signing failed");
+        }
+    return 0;
+}
+
+static int start_signing(run *r, edx_err *err)
+{
+    uint8_t seed[EDX_ED25519_SEED], pk[EDX_ED25519_PK];
+    int rc = edx_cred_key_active(r->db, r->env, r->unit.id, &r->key_id, seed, pk, err);
+    if (rc < 0) return rc;
+    rc = edx_di_signer_init(&r->signers[0], seed, NULL, r->b.now);
+    edx_wipe(seed, sizeof seed);
+    if (rc != 0) return edx_err_nomem(err);
+    for (int t = 1; t < r->nthreads; t++)
+        if (edx_di_signer_clone(&r->signers[t], &r->signers[0]) != 0) {
+            for (int u = 0; u < t; u++) edx_di_signer_free(&r->signers[u]);
+            return edx_err_nomem(err);
+        }
+    edx_did_key(pk, r->did);
+    r->b.did = r->did;
+    r->have_key = 1;
+    return 0;
+}
+
+/* Drop the items whose external id the issuer already has; returns how many were dropped. */
+static int drop_existing(run *r, long *existing, edx_err *err)
+{
+    size_t kept = 0;
+    for (size_t start = 0; start < r->nitems; start += 500) {
+        size_t n = r->nitems - start < 500 ? r->nitems - start : 500;
+        edx_dbv args[501];
+        edx_buf sql = EDX_BUF_INIT;
+        edx_buf_puts(&sql, "SELECT external_id FROM credentials WHERE unit_id = ? AND external_id IN (");
+        args[0] = EDX_DB_INT(r->unit.id);
+        for (size_t i = 0; i < n; i++) {
+            edx_buf_puts(&sql, i ? ",?" : "?");
+            args[i + 1] = EDX_DB_TEXT(r->items[start + i].external_id);
+        }
+        edx_buf_putc(&sql, ')');
+        if (sql.oom) return edx_err_nomem(err);
+        edx_rows *rows = NULL;
+        int rc = edx_db_query(r->db, &rows, sql.data, args, (int)n + 1, err);
+        edx_buf_free(&sql);
+        if (rc < 0) return rc;
+        while ((rc = edx_rows_next(rows, err)) > 0) {
+            const char *ext = edx_rows_text(rows, 0);
+            for (size_t i = start; i < start + n; i++)
+                if (r->items[i].rec && strcmp(r->items[i].external_id, ext) == 0) {
+                    json_decref(r->items[i].rec);
+                    r->items[i].rec = NULL;
+                    (*existing)++;
+                }
+        }
+        edx_rows_close(rows);
+        if (rc < 0) return rc;
+    }
+    for (size_t i = 0; i < r->nitems; i++)
+        if (r->items[i].rec) r->items[kept++] = r->items[i];
+    r->nitems = kept;
+    return 0;
+}
+
+static int insert_all(run *r, edx_arena *scratch, edx_err *err)
+{
+    char nid_hash[EDX_SHA256_HEX * INSERT_ROWS];
+    for (size_t start = 0; start < r->nitems; start += INSERT_ROWS) {
+        size_t n = r->nitems - start < INSERT_ROWS ? r->nitems - start : INSERT_ROWS;
+        edx_dbv args[INSERT_ROWS * INSERT_COLS];
+        edx_buf sql = EDX_BUF_INIT;
+        edx_buf_puts(&sql, "INSERT INTO credentials (uid, unit_id, type, external_id, subject_name,"
+                           " search_key, nid_hash, list_id, list_index, key_id, issued_at,"
+                           " document) VALUES ");
+        for (size_t i = 0; i < n; i++) {
+            item *it = &r->items[start + i];
+            edx_dbv *v = &args[i * INSERT_COLS];
+            char *h = NULL;
+            if (it->nid && r->env->nid_key) {
+                h = &nid_hash[i * EDX_SHA256_HEX];
+                edx_nid_hash(r->env->nid_key, it->nid, h);
+            }
+            v[0] = EDX_DB_TEXT(it->uid);
+            v[1] = EDX_DB_INT(r->unit.id);
+            v[2] = EDX_DB_TEXT(edx_cred_type_name(r->b.type));
+            v[3] = EDX_DB_TEXT(it->external_id);
+            v[4] = EDX_DB_TEXT(it->name);
+            v[5] = EDX_DB_TEXT(edx_utf8_search_key(scratch, it->name));
+            v[6] = EDX_DB_TEXT(h);
+            v[7] = EDX_DB_INT(it->list_id);
+            v[8] = EDX_DB_INT(it->index);
+            v[9] = EDX_DB_INT(r->key_id);
+            v[10] = EDX_DB_INT(r->b.now);
+            v[11] = EDX_DB_TEXT(it->doc);
+            if (!v[5].s) return edx_err_nomem(err);
+            edx_buf_puts(&sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)");
+        }
+        if (sql.oom) return edx_err_nomem(err);
+        int rc = edx_db_exec(r->db, sql.data, args, (int)(n * INSERT_COLS), err);
+        edx_buf_free(&sql);
+        edx_wipe(nid_hash, sizeof nid_hash);
+        if (rc < 0) return rc;
+    }
+    return 0;
+}
+
+static int issue_chunk(run *r, edx_arena *scratch, edx_issue_report *rep, edx_err *err)
+{
+    long existing = 0;
+    int rc = edx_db_begin(r->db, err);
+    if (rc < 0) return rc;
+    if ((rc = edx_db_lock(r->db, CRED_LOCK_BASE + r->unit.id, err)) < 0) goto fail;
+    if ((rc = drop_existing(r, &existing, err)) < 0) goto fail;
+    rep->existing += existing;
+    if (r->nitems == 0) {
+        edx_db_rollback(r->db);
+        return 0;
+    }
+    if (!r->have_key && (rc = start_signing(r, err)) < 0) goto fail;
+    /* Status slots: the current list, then new ones as lists fill up. */
+    for (size_t done = 0; done < r->nitems;) {
+        int64_t list_id, seq, salt, first;
+        long k = cred_status_reserve(r->db, r->env, r->unit.id, (long)(r->nitems - done), r->b.now,
+                                     &list_id, &seq, &salt, &first, err);
+        if (k < 0) {
+            rc = (int)k;
+            goto fail;
+        }
+        for (long i = 0; i < k; i++, done++) {
+            item *it = &r->items[done];
+            it->list_id = list_id;
+            it->seq = seq;
+            it->index = cred_status_index(first + i, salt);
+            cred_uuid_new(it->uid);
+        }
+    }
+    if ((rc = sign_all(r, err)) < 0) goto fail;
+    if ((rc = insert_all(r, scratch, err)) < 0) goto fail;
+    {
+        char target[64];
+        snprintf(target, sizeof target, "unit:%s", r->unit.code);
+        json_t *detail = json_pack("{s:s,s:I,s:s,s:s,s:I}", "type", edx_cred_type_name(r->b.type),
+                                   "count", (json_int_t)r->nitems, "first",
+                                   r->items[0].external_id, "last",
+                                   r->items[r->nitems - 1].external_id, "statusList",
+                                   (json_int_t)r->items[0].seq);
+        rc = edx_audit_commit(r->db, r->p->actor, "credential.issue", target, NULL, NULL, detail,
+                              0, err);
+        json_decref(detail);
+        if (rc < 0) return rc;
+    }
+    rep->issued += (long)r->nitems;
+    if (r->o->emit)
+        for (size_t i = 0; i < r->nitems; i++) {
+            item *it = &r->items[i];
+            if (r->o->emit(r->o->emit_ctx, it->external_id, it->uid, it->doc, it->doc_len) != 0)
+                return edx_err_set(err, EDX_EIO, 500, "output_failed", "",
+                                   "writing the issued credentials failed");
+        }
+    return 0;
+fail:
+    edx_db_rollback(r->db);
+    return rc;
+}
+
+static void items_clear(run *r)
+{
+    for (size_t i = 0; i < r->nitems; i++) {
+        json_decref(r->items[i].rec);
+        free(r->items[i].doc);
+    }
+    r->nitems = 0;
+}
+
+static int issue_run(edx_db *db, edx_arena *a, const edx_principal *p, const edx_cred_env *env,
+                     rec_src *src, const edx_issue_opts *o, edx_issue_report *rep, edx_err *err)
+{
+    run r;
+    report bad = {0};
+    unsigned char *valid = NULL;
+    long nrec = 0, ninvalid = 0;
+    edx_arena scratch;
+    memset(&r, 0, sizeof r);
+    memset(rep, 0, sizeof *rep);
+    edx_arena_init(&scratch, 0);
+    if ((unsigned)o->type >= EDX_CRED_NTYPES)
+        return edx_err_invalid(err, "type", "unknown credential type");
+    int rc = edx_unit_ref_get(db, a, p, o->issuer, 1, "issuer", &r.unit, err);
+    if (rc < 0) return rc;
+    if (strcmp(r.unit.status, "active") != 0)
+        return edx_err_invalid(err, "issuer", "unit %s is %s and cannot issue", r.unit.code,
+                               r.unit.status);
+    if (!env->master_key && !o->dry_run)
+        return edx_err_set(err, EDX_EINVAL, 500, "no_master_key", "",
+                           "this process has no master key file: it cannot sign");
+
+    rc = validate_all(src, a, o->type, &valid, &nrec, &ninvalid, &bad, err);
+    if (rc < 0) return rc;
+    rep->records = nrec;
+    rep->invalid = ninvalid;
+    if (ninvalid > 0) {
+        err->rows = bad.rows;
+        err->nrows = bad.n;
+    }
+    if (nrec == 0) return edx_err_invalid(err, "records", "there are no records to issue");
+    if (ninvalid > 0 && !o->skip_invalid) {
+        rc = edx_err_invalid(err, "records",
+                             "%ld of %ld records are invalid: nothing was issued", ninvalid, nrec);
+        err->rows = bad.rows;
+        err->nrows = bad.n;
+        return rc;
+    }
+    if (o->dry_run) return 0;
+
+    r.db = db;
+    r.a = a;
+    r.p = p;
+    r.env = env;
+    r.o = o;
+    r.b.type = o->type;
+    r.b.public_url = env->public_url;
+    r.b.unit_code = r.unit.code;
+    r.b.unit_name = r.unit.name;
+    r.b.unit_url = edx_arena_printf(a, "%s/units/%s", env->public_url, r.unit.code);
+    r.b.now = o->now ? o->now : edx_now();
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    r.nthreads = env->threads > 0 ? env->threads : (int)(cores > 0 ? cores : 1);
+    if (r.nthreads > MAX_THREADS) r.nthreads = MAX_THREADS;
+    r.items = calloc(CHUNK, sizeof *r.items);
+    if (!r.items) return edx_err_nomem(err);
+
+    /* The header goes to `a` (it outlives the chunks); cells to the scratch arena. */
+    if ((rc = src_open(src, a, err)) < 0) goto done;
+    long idx = 0, total = nrec - ninvalid, done_rows = 0;
+    for (;;) {
+        json_t *rec = NULL;
+        const char *bc, *bm;
+        rc = src_next(src, &scratch, &rec, &bc, &bm, err);
+        if (rc < 0) goto done;
+        if (rc > 0) {
+            if (valid[idx++]) {
+                item *it = &r.items[r.nitems++];
+                memset(it, 0, sizeof *it);
+                it->rec = rec;
+                it->external_id = json_string_value(json_object_get(rec, "external_id"));
+                it->name = json_string_value(json_object_get(rec, "full_name"));
+                it->nid = json_string_value(json_object_get(rec, "id_number"));
+            } else {
+                json_decref(rec);
+            }
+        }
+        if (r.nitems == CHUNK || (rc == 0 && r.nitems > 0)) {
+            done_rows += (long)r.nitems;
+            rc = issue_chunk(&r, &scratch, rep, err);
+            items_clear(&r);
+            if (rc < 0) goto done;
+            edx_arena_reset(&scratch);
+            if (o->progress) o->progress(o->progress_ctx, done_rows, total);
+            continue;
+        }
+        if (rc == 0) break;
+    }
+    rc = 0;
+done:
+    items_clear(&r);
+    for (int t = 0; t < r.nthreads && r.have_key; t++) edx_di_signer_free(&r.signers[t]);
+    free(r.items);
+    edx_arena_free(&scratch);
+    if (rc >= 0 && ninvalid > 0) {
+        err->rows = bad.rows;
+        err->nrows = bad.n;
+    }
+    return rc;
+}
+
+int edx_cred_issue_csv(edx_db *db, edx_arena *a, const edx_principal *p, const edx_cred_env *env,
+                       const char *csv, size_t len, const edx_issue_opts *o,
+                       edx_issue_report *rep, edx_err *err)
+{
+    rec_src s;
+    memset(&s, 0, sizeof s);
+    s.csv = csv;
+    s.csv_len = len;
+    return issue_run(db, a, p, env, &s, o, rep, err);
+}
+
+int edx_cred_issue_json(edx_db *db, edx_arena *a, const edx_principal *p, const edx_cred_env *env,
+                        json_t *records, const edx_issue_opts *o, edx_issue_report *rep,
+                        edx_err *err)
+{
+    rec_src s;
+    memset(&s, 0, sizeof s);
+    if (!json_is_array(records))
+        return edx_err_invalid(err, "records", "records must be a list of objects");
+    s.arr = records;
+    return issue_run(db, a, p, env, &s, o, rep, err);
+}
