@@ -29,28 +29,52 @@ static void make_parent_dirs(const char *path)
 }
 
 static const char usage_init[] =
-    "usage: edudx init [--admin NAME] [--display-name TEXT]\n"
+    "usage: edudx init [--admin NAME] [--display-name TEXT] [--public-url URL]\n"
     "\n"
-    "Create the store (SQLite file or PostgreSQL schema) with all migrations and the\n"
-    "server secret file (32 random bytes, mode 0600) if they do not exist. Safe to\n"
-    "run again. With --admin, also create a ministry_admin account; its password is\n"
-    "read from the terminal (asked twice) or from one line of standard input.\n";
+    "Create the store (SQLite file or PostgreSQL schema) with all migrations, the\n"
+    "server secret file and the master key file that seals issuers' signing keys\n"
+    "(32 random bytes each, mode 0600) if they do not exist. Safe to run again.\n"
+    "With --admin, also create a ministry_admin account; its password is read from\n"
+    "the terminal (asked twice) or from one line of standard input.\n"
+    "--public-url sets how the deployment is reached (default http://127.0.0.1:8080):\n"
+    "credentials carry it in their status list and verification links.\n";
 
 int cli_init(int argc, char **argv)
 {
-    cli_opt o[] = {{"admin", 1}, {"display-name", 1}};
+    cli_opt o[] = {{"admin", 1}, {"display-name", 1}, {"public-url", 1}};
     char *pos[1];
-    int np, rc = cli_parse(argc, argv, o, 2, pos, 0, &np, usage_init);
+    int np, rc = cli_parse(argc, argv, o, 3, pos, 0, &np, usage_init);
     if (rc) return rc > 0 ? 0 : 2;
     if (!edx_db_url_is_postgres(cli_g.db)) make_parent_dirs(cli_g.db);
     make_parent_dirs(cli_g.secret_file);
     uint8_t *key = edx_secret_alloc(EDX_SECRET_BYTES);
     if (!key) return 1;
     rc = cli_load_secret(key, 1);
+    if (rc == 0) {
+        char why[160];
+        make_parent_dirs(cli_g.master_key_file);
+        if (edx_secret_load(cli_g.master_key_file, 1, key, why) != 0) {
+            fprintf(stderr, "edudx init: %s\n", why);
+            rc = 1;
+        }
+    }
     edx_secret_free(key);
     if (rc) return rc;
     edx_db *db;
     if ((rc = cli_open_db(&db))) return rc;
+    {
+        const char *pu = cli_val(o, 3, "public-url");
+        char cur[512];
+        edx_err pe;
+        edx_err_clear(&pe);
+        int have = edx_db_setting_get(db, "public_url", cur, sizeof cur, &pe);
+        if (have < 0 || ((pu || have == 0) &&
+                         edx_db_setting_put(db, "public_url", pu ? pu : "http://127.0.0.1:8080",
+                                            &pe) < 0)) {
+            edx_db_close(db);
+            return cli_fail("init", &pe);
+        }
+    }
     const char *admin = cli_val(o, 2, "admin");
     if (admin) {
         char pw[512];
@@ -140,6 +164,7 @@ int cli_serve(int argc, char **argv)
     edx_server_cfg_default(&c);
     c.db_url = cli_g.db;
     c.secret_file = cli_g.secret_file;
+    c.master_key_file = cli_g.master_key_file;
     if (cli_val(o, n, "listen")) c.listen = cli_val(o, n, "listen");
     c.public_url = cli_val(o, n, "public-url");
     c.trust_proxy = cli_has(o, n, "trust-proxy");

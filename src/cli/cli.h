@@ -20,6 +20,7 @@
 typedef struct cli_global {
     const char *db;          /* --db / EDX_DB, default var/edudx.db */
     const char *secret_file; /* --secret-file / EDX_SECRET_FILE, default var/secret.key */
+    const char *master_key_file; /* --master-key-file / EDX_MASTER_KEY_FILE, var/master.key */
     int json;                /* --json */
 } cli_global;
 
@@ -60,6 +61,9 @@ void cli_ctx_close(cli_ctx *c);
 /* Load the server secret into `key`; create it when `create`. Exit code or 0. */
 int cli_load_secret(uint8_t *key, int create);
 
+/* Read a whole file (or stdin for "-") into a malloc'd buffer; NULL with errno on failure. */
+char *cli_slurp(const char *path, size_t *len);
+
 /* Print an error (and row reports) to stderr; returns the exit code for it. */
 int cli_fail(const char *cmd, const edx_err *e);
 
@@ -83,5 +87,7 @@ int cli_units(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_token(int argc, char **argv);
 int cli_people(int argc, char **argv);
+int cli_credential(int argc, char **argv);
+int cli_trust(int argc, char **argv);
 
 #endif

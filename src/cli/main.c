@@ -10,6 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "base/log.h"
 #include "cli/cli.h"
 
@@ -23,7 +24,8 @@ static const char usage_main[] =
     "usage: edudx [--db URL] [--secret-file FILE] [--json] <command> [args]\n"
     "\n"
     "edudx runs the education sector's digital-transformation movement: the\n"
-    "organisation registry, accounts, and (later) reviews, rewards and credentials.\n"
+    "organisation registry, accounts, verifiable credentials (diplomas, transcripts,\n"
+    "certificates) and (later) reviews and rewards.\n"
     "\n"
     "Commands:\n"
     "  init              create the store and the server secret (--admin NAME adds an admin)\n"
@@ -35,12 +37,17 @@ static const char usage_main[] =
     "  token             create | revoke | list API tokens\n"
     "  backup FILE       consistent copy of a live SQLite store\n"
     "  audit             verify | list the hash-chained audit log\n"
+    "  credential        issue | verify | revoke | suspend | reinstate | show | list |\n"
+    "                    render | keys | status-export: verifiable credentials\n"
+    "  trust             list | add | remove | export the registry of accredited issuers\n"
     "  routes            the HTTP routes and the roles allowed on each\n"
     "  version           print the version\n"
     "\n"
     "Global options:\n"
     "  --db URL          SQLite file or postgres://… (env EDX_DB; default var/edudx.db)\n"
     "  --secret-file F   server secret (env EDX_SECRET_FILE; default var/secret.key)\n"
+    "  --master-key-file F  seals issuers' signing keys (env EDX_MASTER_KEY_FILE;\n"
+    "                    default var/master.key)\n"
     "  --json            machine-readable output\n"
     "  --log-level L     debug, info, warn, error, off (default info)\n"
     "\n"
@@ -158,6 +165,24 @@ void cli_ctx_close(cli_ctx *c)
     c->db = NULL;
 }
 
+/* Read a whole file (or stdin for "-") into a malloc'd buffer. */
+char *cli_slurp(const char *path, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) return NULL;
+    edx_buf b = EDX_BUF_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) edx_buf_append(&b, chunk, n);
+    int bad = ferror(f) || b.oom;
+    if (f != stdin) fclose(f);
+    if (bad) {
+        edx_buf_free(&b);
+        return NULL;
+    }
+    return edx_buf_steal(&b, len);
+}
+
 int cli_load_secret(uint8_t *key, int create)
 {
     char why[160];
@@ -238,14 +263,17 @@ static const command commands[] = {
     {"init", cli_init},     {"serve", cli_serve},   {"migrate", cli_migrate},
     {"units", cli_units},   {"people", cli_people}, {"user", cli_user},
     {"token", cli_token},   {"backup", cli_backup}, {"audit", cli_audit},
-    {"routes", cli_routes}, {"version", cli_version},
+    {"routes", cli_routes}, {"version", cli_version}, {"credential", cli_credential},
+    {"trust", cli_trust},
 };
 
 int main(int argc, char **argv)
 {
     const char *db = getenv("EDX_DB"), *secret = getenv("EDX_SECRET_FILE");
+    const char *master = getenv("EDX_MASTER_KEY_FILE");
     cli_g.db = db && *db ? db : "var/edudx.db";
     cli_g.secret_file = secret && *secret ? secret : "var/secret.key";
+    cli_g.master_key_file = master && *master ? master : "var/master.key";
     int i = 1;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -257,11 +285,12 @@ int main(int argc, char **argv)
         if (strcmp(a, "--json") == 0) {
             cli_g.json = 1;
         } else if (strcmp(a, "--db") == 0 || strcmp(a, "--secret-file") == 0 ||
-                   strcmp(a, "--log-level") == 0) {
+                   strcmp(a, "--master-key-file") == 0 || strcmp(a, "--log-level") == 0) {
             if (i + 1 >= argc) return cli_usage_error(usage_main, "%s needs a value", a);
             const char *v = argv[++i];
             if (strcmp(a, "--db") == 0) cli_g.db = v;
             else if (strcmp(a, "--secret-file") == 0) cli_g.secret_file = v;
+            else if (strcmp(a, "--master-key-file") == 0) cli_g.master_key_file = v;
             else {
                 int l = edx_log_level_parse(v);
                 if (l < 0) return cli_usage_error(usage_main, "unknown log level %s", v);
@@ -288,10 +317,12 @@ int main(int argc, char **argv)
         char **rest = argv + i + 1;
         int m = 0;
         for (int j = 0; j < n; j++) {
-            if ((strcmp(rest[j], "--db") == 0 || strcmp(rest[j], "--secret-file") == 0) &&
+            if ((strcmp(rest[j], "--db") == 0 || strcmp(rest[j], "--secret-file") == 0 ||
+                 strcmp(rest[j], "--master-key-file") == 0) &&
                 j + 1 < n) {
                 if (strcmp(rest[j], "--db") == 0) cli_g.db = rest[j + 1];
-                else cli_g.secret_file = rest[j + 1];
+                else if (strcmp(rest[j], "--secret-file") == 0) cli_g.secret_file = rest[j + 1];
+                else cli_g.master_key_file = rest[j + 1];
                 j++;
             } else if (strcmp(rest[j], "--json") == 0) {
                 cli_g.json = 1;

@@ -31,29 +31,11 @@ static void progress(long done, long total)
     if (done == total) fputc('\n', stderr);
 }
 
-/* Read a whole file (or stdin for "-") into a malloc'd buffer. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) return NULL;
-    edx_buf b = EDX_BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) edx_buf_append(&b, chunk, n);
-    int bad = ferror(f) || b.oom;
-    if (f != stdin) fclose(f);
-    if (bad) {
-        edx_buf_free(&b);
-        return NULL;
-    }
-    return edx_buf_steal(&b, len);
-}
-
 static int units_import(edx_db *db, edx_arena *a, const edx_principal *p, const char *file,
                         int dry)
 {
     size_t len = 0;
-    char *data = slurp(file, &len);
+    char *data = cli_slurp(file, &len);
     if (!data) {
         fprintf(stderr, "edudx units import: cannot read %s: %s\n", file, strerror(errno));
         return 2;

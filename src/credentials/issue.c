@@ -654,3 +654,133 @@ int edx_cred_issue_json(edx_db *db, edx_arena *a, const edx_principal *p, const 
     s.arr = records;
     return issue_run(db, a, p, env, &s, o, rep, err);
 }
+
+/* ---- one caller-built credential (the W3C VC API) ------------------------------------------------ */
+
+int edx_cred_issue_document(edx_db *db, edx_arena *a, const edx_principal *p,
+                            const edx_cred_env *env, json_t *credential, json_t **out,
+                            edx_err *err)
+{
+    uint8_t seed[EDX_ED25519_SEED], pk[EDX_ED25519_PK];
+    char did[EDX_DID_MAX], uid[37], idbuf[48], from[32];
+    edx_di_signer s;
+    int have_signer = 0;
+    json_t *doc = NULL;
+    char *text = NULL;
+    edx_unit_ref u;
+    int64_t key_id = 0, now = edx_now(), t;
+    memset(seed, 0, sizeof seed);
+    if (!p->unit_code)
+        return edx_err_forbidden(err, "your account has no unit to issue as");
+    if (!env->master_key)
+        return edx_err_set(err, EDX_EINVAL, 500, "no_master_key", "",
+                           "this server has no master key file: it cannot sign");
+    const json_t *ctx = json_object_get(credential, "@context");
+    const json_t *c0 = json_is_array(ctx) ? json_array_get(ctx, 0) : NULL;
+    if (!json_is_string(c0) || strcmp(json_string_value(c0), EDX_VC_V2) != 0)
+        return edx_err_invalid(err, "credential.@context",
+                               "@context must be a list starting with " EDX_VC_V2);
+    if (json_object_get(credential, "proof"))
+        return edx_err_invalid(err, "credential.proof", "the credential must not have a proof");
+    if (json_object_get(credential, "credentialStatus"))
+        return edx_err_invalid(err, "credential.credentialStatus",
+                               "credentialStatus is assigned by the issuer");
+    if (!json_is_object(json_object_get(credential, "credentialSubject")))
+        return edx_err_invalid(err, "credential.credentialSubject",
+                               "credentialSubject (an object) is required");
+    const json_t *vf = json_object_get(credential, "validFrom");
+    if (vf && !(json_is_string(vf) && edx_datetime_stamp(json_string_value(vf), &t)))
+        return edx_err_invalid(err, "credential.validFrom",
+                               "validFrom must be a dateTimeStamp such as 2026-06-30T00:00:00Z");
+    const json_t *id = json_object_get(credential, "id");
+    if (id && !json_is_string(id))
+        return edx_err_invalid(err, "credential.id", "id must be a URI");
+    if (id && cred_uuid_parse(json_string_value(id), uid) != 0)
+        return edx_err_invalid(err, "credential.id",
+                               "id must be a urn:uuid (or absent: one is assigned)");
+    if (!id) cred_uuid_new(uid);
+
+    int rc = edx_db_begin(db, err);
+    if (rc < 0) return rc;
+    if ((rc = edx_unit_ref_get(db, a, p, p->unit_code, 1, "issuer", &u, err)) < 0) goto fail;
+    if ((rc = edx_db_lock(db, CRED_LOCK_BASE + u.id, err)) < 0) goto fail;
+    if ((rc = edx_cred_key_active(db, env, u.id, &key_id, seed, pk, err)) < 0) goto fail;
+    edx_did_key(pk, did);
+    const json_t *is = json_object_get(credential, "issuer");
+    const char *given = json_is_string(is) ? json_string_value(is)
+                                           : json_string_value(json_object_get(is, "id"));
+    if (is && (!given || strcmp(given, did) != 0)) {
+        rc = edx_err_invalid(err, "credential.issuer",
+                             "issuer must be absent or this unit's DID %s", did);
+        goto fail;
+    }
+    int64_t list_id, seq, salt, first;
+    long k = cred_status_reserve(db, env, u.id, 1, now, &list_id, &seq, &salt, &first, err);
+    if (k < 0) {
+        rc = (int)k;
+        goto fail;
+    }
+    int64_t index = cred_status_index(first, salt);
+    doc = json_deep_copy(credential);
+    if (!doc) goto nomem;
+    snprintf(idbuf, sizeof idbuf, "urn:uuid:%s", uid);
+    json_object_set_new(doc, "id", json_string(idbuf));
+    if (!is) json_object_set_new(doc, "issuer", json_string(did));
+    if (!vf) {
+        edx_time_iso(now, from);
+        json_object_set_new(doc, "validFrom", json_string(from));
+    }
+    json_object_set_new(doc, "credentialStatus",
+                        cred_status_entries(env->public_url, u.code, seq, index));
+    if (edx_di_signer_init(&s, seed, NULL, now) != 0) goto nomem;
+    have_signer = 1;
+    if ((rc = edx_di_sign(&s, doc, err)) < 0) goto fail;
+    size_t len;
+    if (!(text = edx_jcs_dump(doc, &len, err))) {
+        rc = EDX_EINVAL;
+        goto fail;
+    }
+    const json_t *cs = json_object_get(doc, "credentialSubject");
+    const char *name = json_string_value(json_object_get(cs, "name"));
+    if (!name) name = json_string_value(json_object_get(cs, "id"));
+    if (!name) name = "";
+    char *key = edx_utf8_search_key(a, name);
+    rc = edx_db_exec(db,
+                     "INSERT INTO credentials (uid, unit_id, type, external_id, subject_name,"
+                     " search_key, nid_hash, list_id, list_index, key_id, issued_at, document)"
+                     " VALUES (?, ?, 'other', ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
+                     EDX_DB_ARGS(EDX_DB_TEXT(uid), EDX_DB_INT(u.id), EDX_DB_TEXT(idbuf),
+                                 EDX_DB_TEXT(name), EDX_DB_TEXT(key ? key : ""),
+                                 EDX_DB_INT(list_id), EDX_DB_INT(index), EDX_DB_INT(key_id),
+                                 EDX_DB_INT(now), EDX_DB_TEXT(text)),
+                     err);
+    if (rc == EDX_ECONFLICT) {
+        rc = edx_err_set(err, EDX_ECONFLICT, 409, "already_issued", "credential.id",
+                         "a credential with this id was issued already");
+        goto fail;
+    }
+    if (rc < 0) goto fail;
+    {
+        char target[64];
+        snprintf(target, sizeof target, "credential:%s", uid);
+        json_t *detail = json_pack("{s:s,s:I}", "type", "other", "count", (json_int_t)1);
+        rc = edx_audit_commit(db, p->actor, "credential.issue", target, NULL, NULL, detail, 0,
+                              err);
+        json_decref(detail);
+        if (rc < 0) goto done;
+    }
+    *out = doc;
+    doc = NULL;
+    rc = 0;
+    goto done;
+nomem:
+    rc = edx_err_nomem(err);
+fail:
+    edx_db_rollback(db);
+done:
+    if (have_signer) edx_di_signer_free(&s);
+    edx_wipe(seed, sizeof seed);
+    json_decref(doc);
+    free(text);
+    return rc;
+}

@@ -219,6 +219,15 @@ static json_t *decision_evidence(const json_t *rec, const char *genre)
                      "description", date ? date : "", "narrative", narrative);
 }
 
+/* OB 3.0 dates are date-times: the day at 00:00 UTC. */
+static void set_end_date(json_t *subject, const char *day)
+{
+    char t[32];
+    if (!day) return;
+    snprintf(t, sizeof t, "%.10sT00:00:00Z", day);
+    json_object_set_new(subject, "activityEndDate", json_string(t));
+}
+
 static json_t *achievement(const cred_build *b, const char *slug, const char *atype,
                            const char *name, const char *narrative)
 {
@@ -256,8 +265,7 @@ static json_t *build_diploma(const cred_build *b, const json_t *rec, json_t *sub
     json_object_set_new(ach, "fieldOfStudy", json_string("Giáo dục phổ thông"));
     json_object_set_new(ach, "tag", json_pack("[s,s]", "THPT", "upper-secondary"));
     json_object_set_new(subject, "achievement", ach);
-    json_object_set_new(subject, "activityEndDate",
-                        json_string(get(rec, "decision_date")));
+    set_end_date(subject, get(rec, "decision_date"));
     if (get(rec, "classification"))
         add_result(subject, ach, "classification", "Xếp loại", "LetterGrade",
                    get(rec, "classification"));
@@ -287,7 +295,7 @@ static json_t *build_degree(const cred_build *b, const json_t *rec, json_t *subj
     json_object_set_new(ach, "tag", json_pack("[s]", level));
     if (get(rec, "mode")) json_object_set_new(ach, "specialization", json_string(get(rec, "mode")));
     json_object_set_new(subject, "achievement", ach);
-    json_object_set_new(subject, "activityEndDate", json_string(get(rec, "decision_date")));
+    set_end_date(subject, get(rec, "decision_date"));
     if (get(rec, "classification"))
         add_result(subject, ach, "classification", "Xếp loại tốt nghiệp", "LetterGrade",
                    get(rec, "classification"));
@@ -304,7 +312,7 @@ static json_t *build_skills(const cred_build *b, const json_t *rec, json_t *subj
     json_t *ach = achievement(b, "digital-competence", "Certificate", *name, narrative);
     json_object_set_new(ach, "fieldOfStudy", json_string(get(rec, "framework")));
     json_object_set_new(subject, "achievement", ach);
-    json_object_set_new(subject, "activityEndDate", json_string(get(rec, "assessed_on")));
+    set_end_date(subject, get(rec, "assessed_on"));
     if (get(rec, "overall_level"))
         add_result(subject, ach, "overall", "Mức chung", "PerformanceLevel",
                    get(rec, "overall_level"));
@@ -328,7 +336,7 @@ static json_t *build_award(const cred_build *b, const json_t *rec, json_t *subje
     json_object_set_new(ach, "description", json_string(get(rec, "reason")));
     if (get(rec, "campaign")) json_object_set_new(ach, "tag", json_pack("[s]", get(rec, "campaign")));
     json_object_set_new(subject, "achievement", ach);
-    json_object_set_new(subject, "activityEndDate", json_string(get(rec, "decision_date")));
+    set_end_date(subject, get(rec, "decision_date"));
     return decision_evidence(rec, "Quyết định khen thưởng");
 }
 

@@ -26,6 +26,7 @@ typedef struct edx_server_cfg {
     const char *listen;      /* "127.0.0.1:8080" */
     const char *db_url;
     const char *secret_file;
+    const char *master_key_file; /* seals issuer keys; absent: credentials cannot be signed */
     const char *public_url;  /* https://… makes cookies Secure */
     const char *access_log;  /* path, "-" (stderr) or "off" */
     int threads;             /* worker threads (default: number of cores) */
@@ -85,6 +86,9 @@ edx_db *edx_req_db(edx_req *r);
 const edx_principal *edx_req_who(edx_req *r);
 const edx_server_cfg *edx_req_cfg(edx_req *r);
 const uint8_t *edx_req_secret(edx_req *r);
+struct edx_cred_env;
+/* The deployment as the credentials module sees it (public URL, keys). */
+const struct edx_cred_env *edx_req_cred_env(edx_req *r);
 const char *edx_req_param(edx_req *r, const char *name);     /* from the path pattern */
 const char *edx_req_query(edx_req *r, const char *name);     /* query string, decoded */
 const char *edx_req_header(edx_req *r, const char *name);

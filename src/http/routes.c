@@ -11,6 +11,7 @@ int edx_http_openapi(edx_req *r, edx_resp *out);
 
 extern const edx_route edx_registry_routes[];
 extern const edx_route edx_audit_routes[];
+extern const edx_route edx_credential_routes[];
 
 static const edx_route builtin[] = {
     {"GET", "/healthz", EDX_ROLES_ALL, 0, edx_http_healthz, "Liveness"},
@@ -20,7 +21,8 @@ static const edx_route builtin[] = {
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 
-static const edx_route *const tables[] = {builtin, edx_registry_routes, edx_audit_routes};
+static const edx_route *const tables[] = {builtin, edx_registry_routes, edx_audit_routes,
+                                          edx_credential_routes};
 
 #define MAX_ROUTES 256
 static edx_route all[MAX_ROUTES + 1];

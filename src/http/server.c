@@ -27,6 +27,7 @@
 #include "base/timeutil.h"
 #include "base/utf8.h"
 #include "crypto/crypto.h"
+#include "credentials/credentials.h"
 #include "http/http.h"
 #include "json/json.h"
 
@@ -73,6 +74,9 @@ typedef struct static_file {
 static struct {
     const edx_server_cfg *cfg;
     uint8_t *secret; /* sodium-allocated, wiped at exit */
+    uint8_t *master; /* seals issuer keys; NULL when no master key file */
+    char public_url[512];
+    edx_cred_env cred;
     const edx_route *routes;
     size_t nroutes;
     static_file *files;
@@ -154,6 +158,12 @@ const edx_server_cfg *edx_req_cfg(edx_req *r)
 {
     (void)r;
     return S.cfg;
+}
+
+const edx_cred_env *edx_req_cred_env(edx_req *r)
+{
+    (void)r;
+    return &S.cred;
 }
 
 const uint8_t *edx_req_secret(edx_req *r)
@@ -399,9 +409,16 @@ static int load_static(void)
 
 static const static_file *find_static(const char *url)
 {
+    char page[128];
     if (strcmp(url, "/") == 0) url = "/index.html";
     for (size_t i = 0; i < S.nfiles; i++)
         if (strcmp(S.files[i].url, url) == 0) return &S.files[i];
+    /* Pages without their extension: /verify is /verify.html. */
+    if (!strchr(url + 1, '/') && !strchr(url, '.') && strlen(url) < sizeof page - 6) {
+        snprintf(page, sizeof page, "%s.html", url);
+        for (size_t i = 0; i < S.nfiles; i++)
+            if (strcmp(S.files[i].url, page) == 0) return &S.files[i];
+    }
     return NULL;
 }
 
@@ -1044,8 +1061,33 @@ int edx_serve(const edx_server_cfg *cfg)
         edx_db_close(db);
         goto done;
     }
+    /* Credentials carry links to this deployment: one public URL, kept in the store. */
+    if (cfg->public_url) {
+        snprintf(S.public_url, sizeof S.public_url, "%s", cfg->public_url);
+        size_t pl = strlen(S.public_url);
+        while (pl > 0 && S.public_url[pl - 1] == '/') S.public_url[--pl] = '\0';
+        if (edx_db_setting_put(db, "public_url", S.public_url, &e) < 0) {
+            fprintf(stderr, "edudx serve: %s\n", e.message);
+            edx_db_close(db);
+            goto done;
+        }
+    } else if (edx_db_setting_get(db, "public_url", S.public_url, sizeof S.public_url, &e) <= 0) {
+        snprintf(S.public_url, sizeof S.public_url, "http://%s", cfg->listen);
+    }
     edx_db_close(db);
     if (applied) edx_log(EDX_LOG_INFO, "db.migrate", "applied %d migration(s)", applied);
+    S.master = edx_secret_alloc(EDX_SECRET_BYTES);
+    if (!S.master) goto done;
+    if (!cfg->master_key_file || edx_secret_load(cfg->master_key_file, 0, S.master, why) != 0) {
+        edx_log(EDX_LOG_WARN, "credentials.no_master_key",
+                "no master key file: credentials cannot be issued or revoked by this server");
+        edx_secret_free(S.master);
+        S.master = NULL;
+    }
+    S.cred.public_url = S.public_url;
+    S.cred.master_key = S.master;
+    S.cred.nid_key = S.secret;
+    S.cred.threads = 1; /* a request signs on its own worker thread */
     if (load_static()) goto done;
     edx_metrics_init(S.nroutes + 2);
 
@@ -1109,6 +1151,7 @@ done:
     free(S.files);
     edx_metrics_free();
     edx_secret_free(S.secret);
+    edx_secret_free(S.master);
     pthread_mutex_destroy(&S.dbs_lock);
     return rc;
 }

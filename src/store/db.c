@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include "store/db.h"
 
 #include <jansson.h>
@@ -171,4 +172,32 @@ int edx_db_ping(edx_db *db, edx_err *err)
     int64_t one = 0;
     int rc = edx_db_query_int(db, "SELECT 1", NULL, 0, &one, err);
     return rc < 0 ? rc : 0;
+}
+
+int edx_db_setting_get(edx_db *db, const char *key, char *buf, size_t cap, edx_err *err)
+{
+    edx_rows *r = NULL;
+    int rc = edx_db_query(db, &r, "SELECT value FROM settings WHERE key = ?",
+                          EDX_DB_ARGS(EDX_DB_TEXT(key)), err);
+    if (rc < 0) return rc;
+    rc = edx_rows_next(r, err);
+    if (rc > 0) snprintf(buf, cap, "%s", edx_rows_text(r, 0));
+    edx_rows_close(r);
+    return rc;
+}
+
+int edx_db_setting_put(edx_db *db, const char *key, const char *value, edx_err *err)
+{
+    int own = !edx_db_in_tx(db), rc;
+    if (own && (rc = edx_db_begin(db, err)) < 0) return rc;
+    rc = edx_db_exec(db, "DELETE FROM settings WHERE key = ?", EDX_DB_ARGS(EDX_DB_TEXT(key)), err);
+    if (rc >= 0)
+        rc = edx_db_exec(db, "INSERT INTO settings (key, value) VALUES (?, ?)",
+                         EDX_DB_ARGS(EDX_DB_TEXT(key), EDX_DB_TEXT(value)), err);
+    if (!own) return rc < 0 ? rc : 0;
+    if (rc < 0) {
+        edx_db_rollback(db);
+        return rc;
+    }
+    return edx_db_commit(db, err);
 }

@@ -111,6 +111,14 @@ int edx_db_in_tx(const edx_db *db);
  */
 int edx_db_lock(edx_db *db, int64_t key, edx_err *err);
 
+/*
+ * Deployment settings (table `settings`): copy the value of `key` into buf
+ * (1 found, 0 absent, <0 error); put inserts or replaces (own transaction
+ * unless one is open).
+ */
+int edx_db_setting_get(edx_db *db, const char *key, char *buf, size_t cap, edx_err *err);
+int edx_db_setting_put(edx_db *db, const char *key, const char *value, edx_err *err);
+
 /* Run several ';'-separated statements without parameters (migrations only). */
 int edx_db_script(edx_db *db, const char *sql, edx_err *err);
 

@@ -39,7 +39,7 @@ CREATE TABLE credentials (
     id {{ID}},
     uid {{CTEXT}} NOT NULL UNIQUE,
     unit_id {{INT}} NOT NULL REFERENCES units (id),
-    type TEXT NOT NULL CHECK (type IN ('diploma', 'degree', 'transcript', 'skills', 'award')),
+    type TEXT NOT NULL CHECK (type IN ('diploma', 'degree', 'transcript', 'skills', 'award', 'other')),
     external_id {{CTEXT}} NOT NULL,
     subject_name TEXT NOT NULL,
     search_key TEXT NOT NULL,
