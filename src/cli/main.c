@@ -47,7 +47,7 @@ static const char usage_main[] =
     "  --db URL          SQLite file or postgres://… (env EDX_DB; default var/edudx.db)\n"
     "  --secret-file F   server secret (env EDX_SECRET_FILE; default var/secret.key)\n"
     "  --master-key-file F  seals issuers' signing keys (env EDX_MASTER_KEY_FILE;\n"
-    "                    default var/master.key)\n"
+    "                    default: master.key beside the server secret)\n"
     "  --json            machine-readable output\n"
     "  --log-level L     debug, info, warn, error, off (default info)\n"
     "\n"
@@ -273,7 +273,7 @@ int main(int argc, char **argv)
     const char *master = getenv("EDX_MASTER_KEY_FILE");
     cli_g.db = db && *db ? db : "var/edudx.db";
     cli_g.secret_file = secret && *secret ? secret : "var/secret.key";
-    cli_g.master_key_file = master && *master ? master : "var/master.key";
+    cli_g.master_key_file = master && *master ? master : NULL;
     int i = 1;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -329,6 +329,17 @@ int main(int argc, char **argv)
             } else {
                 rest[m++] = rest[j];
             }
+        }
+        /* The master key file lives beside the server secret unless placed elsewhere. */
+        static char master_path[4096];
+        if (!cli_g.master_key_file) {
+            const char *slash = strrchr(cli_g.secret_file, '/');
+            if (slash)
+                snprintf(master_path, sizeof master_path, "%.*s/master.key",
+                         (int)(slash - cli_g.secret_file), cli_g.secret_file);
+            else
+                snprintf(master_path, sizeof master_path, "master.key");
+            cli_g.master_key_file = master_path;
         }
         return commands[k].run(m, rest);
     }

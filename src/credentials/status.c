@@ -447,8 +447,9 @@ int edx_cred_list(edx_db *db, edx_arena *a, const edx_principal *p, const edx_cr
     return edx_db_query_array(
         db,
         "SELECT " CRED_COLS CRED_FROM " WHERE u.path >= ? AND u.path < ?"
-        " AND (? IS NULL OR c.type = ?) AND (? IS NULL OR c.status = ?)"
-        " AND (? IS NULL OR c.search_key LIKE ? OR c.external_id = ?)"
+        " AND (CAST(? AS TEXT) IS NULL OR c.type = ?)"
+        " AND (CAST(? AS TEXT) IS NULL OR c.status = ?)"
+        " AND (CAST(? AS TEXT) IS NULL OR c.search_key LIKE ? OR c.external_id = ?)"
         " ORDER BY c.id DESC LIMIT ? OFFSET ?",
         EDX_DB_ARGS(EDX_DB_TEXT(from), EDX_DB_TEXT(end), EDX_DB_TEXT(q->type),
                     EDX_DB_TEXT(q->type), EDX_DB_TEXT(q->status), EDX_DB_TEXT(q->status),
