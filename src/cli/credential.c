@@ -180,6 +180,7 @@ done:
 
 /* ---- verify -------------------------------------------------------------------------------------- */
 
+/* One thread's share of a batch of lines; each thread keeps its own verifier. */
 typedef struct vjob {
     char **lines;
     size_t *lens;
@@ -187,39 +188,35 @@ typedef struct vjob {
     int nthreads, tid;
     json_t **reports;
     int *valid;
-    const char *trust;
-    size_t trust_len;
-    char **lists;
-    size_t *list_lens, nlists;
-    edx_db *db;
-    const edx_cred_env *env;
-    int failed_setup;
-    edx_err e;
+    edx_verifier *v;
 } vjob;
 
 static void *verify_worker(void *arg)
 {
     vjob *j = arg;
-    edx_verifier *v = edx_verifier_new(j->db, j->env);
-    if (!v) {
-        j->failed_setup = 1;
-        return NULL;
-    }
-    if (j->trust && edx_verifier_load_trust(v, j->trust, j->trust_len, &j->e) != 0) {
-        j->failed_setup = 1;
+    for (size_t i = (size_t)j->tid; i < j->n; i += (size_t)j->nthreads)
+        j->valid[i] = edx_verify_text(j->v, j->lines[i], j->lens[i], 0, &j->reports[i]);
+    return NULL;
+}
+
+/* A verifier with the offline material loaded; NULL after printing why. */
+static edx_verifier *make_verifier(edx_db *db, const edx_cred_env *env, const char *trust,
+                                   size_t trust_len, char **lists, size_t *list_lens,
+                                   size_t nlists)
+{
+    edx_err e;
+    edx_err_clear(&e);
+    edx_verifier *v = edx_verifier_new(db, env);
+    if (!v) return NULL;
+    int rc = trust ? edx_verifier_load_trust(v, trust, trust_len, &e) : 0;
+    for (size_t i = 0; i < nlists && rc == 0; i++)
+        rc = edx_verifier_add_status_list(v, lists[i], list_lens[i], &e);
+    if (rc != 0) {
+        cli_fail("credential verify", &e);
         edx_verifier_free(v);
         return NULL;
     }
-    for (size_t i = 0; i < j->nlists; i++)
-        if (edx_verifier_add_status_list(v, j->lists[i], j->list_lens[i], &j->e) != 0) {
-            j->failed_setup = 1;
-            edx_verifier_free(v);
-            return NULL;
-        }
-    for (size_t i = (size_t)j->tid; i < j->n; i += (size_t)j->nthreads)
-        j->valid[i] = edx_verify_text(v, j->lines[i], j->lens[i], 0, &j->reports[i]);
-    edx_verifier_free(v);
-    return NULL;
+    return v;
 }
 
 /* Split a file into credentials: one JSON document, or JSON lines. */
@@ -349,67 +346,80 @@ static int cmd_verify(cli_opt *o, int n, char **files, int nfiles)
     }
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     int nthreads = use_store ? 1 : (int)(cores > 0 ? (cores > 16 ? 16 : cores) : 1);
-    for (int f = 0; f < nfiles; f++) {
+    edx_verifier *vs[16] = {0};
+    for (int t = 0; t < nthreads; t++)
+        if (!(vs[t] = make_verifier(have_ctx ? x.db : NULL, &env, trust, trust_len, lists,
+                                    list_lens, nlists))) {
+            rc = 2;
+            goto done;
+        }
+    /* Batches keep memory flat: verify 8,192 on every core, print them in order, repeat. */
+    enum { BATCH = 8192 };
+    json_t **reports = calloc(BATCH, sizeof *reports);
+    int *valid = calloc(BATCH, sizeof *valid);
+    if (!reports || !valid) {
+        free(reports);
+        free(valid);
+        rc = 1;
+        goto done;
+    }
+    for (int f = 0; f < nfiles && rc == 0; f++) {
         size_t len = 0;
         char *data = cli_slurp(files[f], &len);
         if (!data) {
             fprintf(stderr, "edudx credential verify: cannot read %s: %s\n", files[f],
                     strerror(errno));
             rc = 2;
-            goto done;
+            break;
         }
         char **lines = NULL;
         size_t *lens = NULL;
         size_t nl = split(data, len, &lines, &lens);
         if (nl == 0) {
             fprintf(stderr, "edudx credential verify: %s holds no credential\n", files[f]);
-            free(lines);
-            free(lens);
-            free(data);
             rc = 2;
-            goto done;
         }
-        json_t **reports = calloc(nl, sizeof *reports);
-        int *valid = calloc(nl, sizeof *valid);
-        vjob jobs[16];
-        pthread_t th[16];
-        int t_used = nl < (size_t)nthreads ? (int)nl : nthreads, setup_failed = 0;
-        for (int t = 0; t < t_used; t++) {
-            jobs[t] = (vjob){lines, lens, nl, t_used, t, reports, valid, trust, trust_len,
-                             lists, list_lens, nlists, have_ctx ? x.db : NULL, &env, 0, {0}};
-            if (t > 0 && pthread_create(&th[t], NULL, verify_worker, &jobs[t]) != 0) {
-                t_used = t;
-                break;
+        for (size_t base = 0; base < nl; base += BATCH) {
+            size_t cnt = nl - base < BATCH ? nl - base : BATCH;
+            vjob jobs[16];
+            pthread_t th[16];
+            int t_used = cnt < (size_t)nthreads ? (int)cnt : nthreads, started = 1;
+            for (int t = 0; t < t_used; t++)
+                jobs[t] = (vjob){lines + base, lens + base, cnt, t_used, t, reports, valid, vs[t]};
+            for (int t = 1; t < t_used; t++) {
+                if (pthread_create(&th[t], NULL, verify_worker, &jobs[t]) != 0) break;
+                started++;
+            }
+            if (started < t_used) {
+                /* Fewer threads than planned: this thread takes the missing lanes too. */
+                for (int t = started; t < t_used; t++) {
+                    jobs[t].v = vs[0];
+                    verify_worker(&jobs[t]);
+                }
+            }
+            verify_worker(&jobs[0]);
+            for (int t = 1; t < started; t++) pthread_join(th[t], NULL);
+            for (size_t i = 0; i < cnt; i++) {
+                if (!reports[i]) {
+                    any_invalid = 1;
+                    continue;
+                }
+                int trusted = json_is_true(json_object_get(reports[i], "trusted"));
+                int ok = valid[i] == 1;
+                if (!ok || (require_trusted && !trusted)) any_invalid = 1;
+                print_report(files[f], base + i + 1, nl, reports[i], ok, require_trusted);
+                json_decref(reports[i]);
+                reports[i] = NULL;
             }
         }
-        verify_worker(&jobs[0]);
-        for (int t = 1; t < t_used; t++) pthread_join(th[t], NULL);
-        for (int t = 0; t < t_used; t++)
-            if (jobs[t].failed_setup) {
-                if (!setup_failed) cli_fail("credential verify", &jobs[t].e);
-                setup_failed = 1;
-            }
-        for (size_t i = 0; i < nl && !setup_failed; i++) {
-            if (!reports[i]) {
-                any_invalid = 1;
-                continue;
-            }
-            int trusted = json_is_true(json_object_get(reports[i], "trusted"));
-            int ok = valid[i] == 1;
-            if (!ok || (require_trusted && !trusted)) any_invalid = 1;
-            print_report(files[f], i + 1, nl, reports[i], ok, require_trusted);
-        }
-        for (size_t i = 0; i < nl; i++) json_decref(reports[i]);
-        free(reports);
-        free(valid);
         free(lines);
         free(lens);
         free(data);
-        if (setup_failed) {
-            rc = 2;
-            goto done;
-        }
     }
+    free(reports);
+    free(valid);
+    for (int t = 0; t < nthreads; t++) edx_verifier_free(vs[t]);
+    if (rc) goto done;
     rc = any_invalid ? 1 : 0;
 done:
     free(trust);
@@ -599,8 +609,8 @@ int cli_trust(int argc, char **argv)
     edx_cred_env env;
     json_t *out = NULL;
     if (!master || !nid) return 1;
-    int export = strcmp(pos[0], "export") == 0;
-    if ((rc = open_env(&x, &env, master, nid, url, sizeof url, export))) goto done;
+    int export = strcmp(pos[0], "export") == 0, add = strcmp(pos[0], "add") == 0;
+    if ((rc = open_env(&x, &env, master, nid, url, sizeof url, export || add))) goto done;
     if (strcmp(pos[0], "list") == 0) {
         rc = edx_trust_list(x.db, &x.a, &out, &x.e);
     } else if (strcmp(pos[0], "add") == 0 && np == 2) {
@@ -618,7 +628,7 @@ int cli_trust(int argc, char **argv)
         json_t *body = json_pack("{s:s?,s:s?,s:o?,s:s?}", "from", cli_val(o, n, "from"), "until",
                                  cli_val(o, n, "until"), "types", types, "decision",
                                  cli_val(o, n, "decision"));
-        rc = edx_trust_put(x.db, &x.a, &x.sys, pos[1], body, &out, &x.e);
+        rc = edx_trust_put(x.db, &x.a, &x.sys, &env, pos[1], body, &out, &x.e);
         json_decref(body);
     } else if (strcmp(pos[0], "remove") == 0 && np == 2) {
         rc = edx_trust_remove(x.db, &x.a, &x.sys, pos[1], &x.e);

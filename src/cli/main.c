@@ -3,10 +3,12 @@
  * commands share (cli.h).
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -129,10 +131,14 @@ int cli_fail(const char *cmd, const edx_err *e)
     fprintf(stderr, "edudx %s: %s", cmd, e->message[0] ? e->message : "failed");
     if (e->field[0] && !e->nrows) fprintf(stderr, " [%s]", e->field);
     fputc('\n', stderr);
-    for (size_t i = 0; i < e->nrows; i++)
+    /* A terminal full of the same reason helps nobody: the first 50, then a count. */
+    size_t shown = e->nrows < 50 ? e->nrows : 50;
+    for (size_t i = 0; i < shown; i++)
         fprintf(stderr, "  row %ld%s%s: %s\n", e->rows[i].row,
                 e->rows[i].column && *e->rows[i].column ? ", column " : "",
                 e->rows[i].column ? e->rows[i].column : "", e->rows[i].reason);
+    if (e->nrows > shown)
+        fprintf(stderr, "  … and %zu more problems (--json prints them all)\n", e->nrows - shown);
     return edx_err_exit_code(e->rc);
 }
 
@@ -171,6 +177,10 @@ char *cli_slurp(const char *path, size_t *len)
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f) return NULL;
     edx_buf b = EDX_BUF_INIT;
+    struct stat st;
+    /* A regular file's size is known: one allocation instead of a doubling series. */
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        edx_buf_reserve(&b, (size_t)st.st_size);
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) edx_buf_append(&b, chunk, n);
@@ -180,6 +190,7 @@ char *cli_slurp(const char *path, size_t *len)
         edx_buf_free(&b);
         return NULL;
     }
+    if (!b.data && edx_buf_reserve(&b, 1) != 0) return NULL;
     return edx_buf_steal(&b, len);
 }
 
@@ -306,6 +317,10 @@ int main(int argc, char **argv)
         fputs(usage_main, stderr);
         return 2;
     }
+    /* Batches allocate and free a lot: keep freed memory instead of returning it to the
+     * kernel and faulting it back in a moment later. */
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
     if (edx_crypto_init() != 0) {
         fprintf(stderr, "edudx: cannot initialise libsodium\n");
         return 1;

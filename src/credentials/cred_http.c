@@ -324,7 +324,7 @@ static int h_trust_put(edx_req *r, edx_resp *out)
     json_t *body = NULL, *o = NULL;
     int rc = edx_req_json(r, &body, &e);
     if (rc == 0)
-        rc = edx_trust_put(edx_req_db(r), edx_req_arena(r), edx_req_who(r),
+        rc = edx_trust_put(edx_req_db(r), edx_req_arena(r), edx_req_who(r), edx_req_cred_env(r),
                            edx_req_param(r, "code"), body, &o, &e);
     json_decref(body);
     return reply(out, rc, &e, 200, o);

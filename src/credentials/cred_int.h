@@ -53,6 +53,11 @@ int cred_is_fixed_column(edx_cred_type t, const char *name);
 json_t *cred_build_doc(const cred_build *b, const json_t *rec, const char *uid, int64_t seq,
                        int64_t index);
 
+/* The unit's active key; with create = 0 a unit without one is EDX_ECONFLICT (409). */
+int cred_key_open(edx_db *db, const edx_cred_env *env, int64_t unit_id, int create,
+                  int64_t *key_id, uint8_t seed[EDX_ED25519_SEED], uint8_t pk[EDX_ED25519_PK],
+                  edx_err *err);
+
 /* Signed documents are stored and served as their JCS text. */
 char *cred_jcs_text(const json_t *doc, size_t *len);
 

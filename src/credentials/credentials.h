@@ -53,8 +53,12 @@ int edx_di_signer_init(edx_di_signer *s, const uint8_t seed[EDX_ED25519_SEED], c
 int edx_di_signer_clone(edx_di_signer *s, const edx_di_signer *from);
 void edx_di_signer_free(edx_di_signer *s);
 
-/* Add a `proof` member to `doc` (an object without one). 0, or <0 with err. */
-int edx_di_sign(edx_di_signer *s, json_t *doc, edx_err *err);
+/*
+ * Add a `proof` member to `doc` (an object without one). When `text` is not
+ * NULL it receives the signed document's canonical (JCS) text, malloc'd.
+ * 0, or <0 with err.
+ */
+int edx_di_sign(edx_di_signer *s, json_t *doc, char **text, size_t *text_len, edx_err *err);
 
 /* What a verification method resolves to. */
 typedef struct edx_di_key {
@@ -236,9 +240,13 @@ int edx_status_bit(const edx_buf *bits, int64_t index);
 
 /* ---- Trust registry (trust.c) ------------------------------------------------------------------ */
 
-/* Add or update a unit's accreditation (ministry admins). body: from, until, types, decision. */
-int edx_trust_put(edx_db *db, edx_arena *a, const edx_principal *p, const char *unit_code,
-                  json_t *body, json_t **out, edx_err *err);
+/*
+ * Add or update a unit's accreditation (ministry admins). body: from, until,
+ * types, decision. The root unit gets its signing key here (the registry
+ * export is signed with it), so reading the export never writes.
+ */
+int edx_trust_put(edx_db *db, edx_arena *a, const edx_principal *p, const edx_cred_env *env,
+                  const char *unit_code, json_t *body, json_t **out, edx_err *err);
 int edx_trust_remove(edx_db *db, edx_arena *a, const edx_principal *p, const char *unit_code,
                      edx_err *err);
 int edx_trust_list(edx_db *db, edx_arena *a, json_t **out, edx_err *err);

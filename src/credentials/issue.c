@@ -30,9 +30,9 @@
 
 #define MAX_RECORDS 500000
 #define MAX_REPORTED 1000
-#define CHUNK 1000
+#define CHUNK 4096
 #define INSERT_ROWS 64
-#define INSERT_COLS 12
+#define INSERT_COLS 13
 #define MAX_THREADS 16
 
 /* ---- record sources ------------------------------------------------------------------------ */
@@ -274,10 +274,11 @@ typedef struct item {
     json_t *rec;
     const char *external_id, *name, *nid;
     char uid[37];
-    int64_t list_id, seq, index;
+    int64_t list_id, seq, slot, index;
     char *doc;
     size_t doc_len;
     int rc;
+    int done; /* set by the worker that signed it (under run.mu) */
 } item;
 
 typedef struct run {
@@ -296,6 +297,11 @@ typedef struct run {
     item *items;
     size_t nitems;
     edx_err thread_err[MAX_THREADS];
+    /* Signing runs on worker threads while this thread inserts what is signed. */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t next;  /* next item to take */
+    int stop;     /* the inserter failed: workers give up */
 } run;
 
 typedef struct worker {
@@ -307,61 +313,74 @@ static void *sign_worker(void *arg)
 {
     worker *w = arg;
     run *r = w->r;
-    for (size_t i = (size_t)w->tid; i < r->nitems; i += (size_t)r->nthreads) {
+    for (;;) {
+        pthread_mutex_lock(&r->mu);
+        size_t i = r->next;
+        int stop = r->stop;
+        if (i < r->nitems && !stop) r->next++;
+        pthread_mutex_unlock(&r->mu);
+        if (i >= r->nitems || stop) break;
         item *it = &r->items[i];
         json_t *doc = cred_build_doc(&r->b, it->rec, it->uid, it->seq, it->index);
-        if (!doc) {
-            it->rc = edx_err_nomem(&r->thread_err[w->tid]);
-            continue;
-        }
-        it->rc = edx_di_sign(&r->signers[w->tid], doc, &r->thread_err[w->tid]);
-        if (it->rc == 0) {
-            it->doc = edx_jcs_dump(doc, &it->doc_len, &r->thread_err[w->tid]);
-            if (!it->doc) it->rc = EDX_EINVAL;
-        }
+        int rc = doc ? edx_di_sign(&r->signers[w->tid], doc, &it->doc, &it->doc_len,
+                                   &r->thread_err[w->tid])
+                     : edx_err_nomem(&r->thread_err[w->tid]);
         json_decref(doc);
+        pthread_mutex_lock(&r->mu);
+        it->rc = rc;
+        it->done = 1;
+        pthread_cond_broadcast(&r->cv);
+        pthread_mutex_unlock(&r->mu);
     }
     return NULL;
 }
 
-static int sign_all(run *r, edx_err *err)
+static int insert_rows(run *r, size_t start, size_t n, edx_arena *scratch, edx_err *err);
+
+/*
+ * Sign every item on the worker threads and insert them here in order, in
+ * groups of INSERT_ROWS, as soon as each group is signed: the store's work
+ * overlaps the signing.
+ */
+static int sign_and_insert(run *r, edx_arena *scratch, edx_err *err)
 {
     pthread_t th[MAX_THREADS];
     worker w[MAX_THREADS];
-    int started = 0;
-    for (int t = 1; t < r->nthreads; t++) {
+    int started = 0, rc = 0;
+    r->next = 0;
+    r->stop = 0;
+    for (int t = 0; t < r->nthreads; t++) {
         w[t] = (worker){r, t};
         if (pthread_create(&th[t], NULL, sign_worker, &w[t]) != 0) break;
-        started = t;
+        started++;
     }
-    if (started < r->nthreads - 1) {
-        /* Could not start them all: sign the rest here with fewer lanes is not worth the
-         * complexity; join what started and sign everything on this thread. */
-        for (int t = 1; t <= started; t++) pthread_join(th[t], NULL);
-        int keep = r->nthreads;
-        r->nthreads = 1;
-        for (size_t i = 0; i < r->nitems; i++) {
-            free(r->items[i].doc);
-            r->items[i].doc = NULL;
+    if (started == 0) {
+        w[0] = (worker){r, 0};
+        sign_worker(&w[0]); /* no threads to be had: sign everything here first */
+    }
+    for (size_t start = 0; start < r->nitems && rc == 0; start += INSERT_ROWS) {
+        size_t n = r->nitems - start < INSERT_ROWS ? r->nitems - start : INSERT_ROWS;
+        pthread_mutex_lock(&r->mu);
+        for (size_t i = start; i < start + n; i++) {
+            while (!r->items[i].done) pthread_cond_wait(&r->cv, &r->mu);
+            if (r->items[i].rc < 0 && rc == 0) rc = r->items[i].rc;
         }
-        w[0] = (worker){r, 0};
-        sign_worker(&w[0]);
-        r->nthreads = keep;
-    } else {
-        w[0] = (worker){r, 0};
-        sign_worker(&w[0]);
-        for (int t = 1; t < r->nthreads; t++) pthread_join(th[t], NULL);
-    }
-    for (size_t i = 0; i < r->nitems; i++)
-        if (r->items[i].rc < 0) {
+        pthread_mutex_unlock(&r->mu);
+        if (rc < 0) {
             for (int t = 0; t < r->nthreads; t++)
                 if (r->thread_err[t].rc) {
                     *err = r->thread_err[t];
-                    return r->thread_err[t].rc;
+                    break;
                 }
-            return edx_err_set(err, EDX_EINTERNAL, 500, "internal", "", "signing failed");
+            break;
         }
-    return 0;
+        rc = insert_rows(r, start, n, scratch, err);
+    }
+    pthread_mutex_lock(&r->mu);
+    r->stop = rc < 0;
+    pthread_mutex_unlock(&r->mu);
+    for (int t = 0; t < started; t++) pthread_join(th[t], NULL);
+    return rc;
 }
 
 static int start_signing(run *r, edx_err *err)
@@ -421,46 +440,46 @@ static int drop_existing(run *r, long *existing, edx_err *err)
     return 0;
 }
 
-static int insert_all(run *r, edx_arena *scratch, edx_err *err)
+static int insert_rows(run *r, size_t start, size_t n, edx_arena *scratch, edx_err *err)
 {
     char nid_hash[EDX_SHA256_HEX * INSERT_ROWS];
-    for (size_t start = 0; start < r->nitems; start += INSERT_ROWS) {
-        size_t n = r->nitems - start < INSERT_ROWS ? r->nitems - start : INSERT_ROWS;
-        edx_dbv args[INSERT_ROWS * INSERT_COLS];
-        edx_buf sql = EDX_BUF_INIT;
-        edx_buf_puts(&sql, "INSERT INTO credentials (uid, unit_id, type, external_id, subject_name,"
-                           " search_key, nid_hash, list_id, list_index, key_id, issued_at,"
-                           " document) VALUES ");
-        for (size_t i = 0; i < n; i++) {
-            item *it = &r->items[start + i];
-            edx_dbv *v = &args[i * INSERT_COLS];
-            char *h = NULL;
-            if (it->nid && r->env->nid_key) {
-                h = &nid_hash[i * EDX_SHA256_HEX];
-                edx_nid_hash(r->env->nid_key, it->nid, h);
-            }
-            v[0] = EDX_DB_TEXT(it->uid);
-            v[1] = EDX_DB_INT(r->unit.id);
-            v[2] = EDX_DB_TEXT(edx_cred_type_name(r->b.type));
-            v[3] = EDX_DB_TEXT(it->external_id);
-            v[4] = EDX_DB_TEXT(it->name);
-            v[5] = EDX_DB_TEXT(edx_utf8_search_key(scratch, it->name));
-            v[6] = EDX_DB_TEXT(h);
-            v[7] = EDX_DB_INT(it->list_id);
-            v[8] = EDX_DB_INT(it->index);
-            v[9] = EDX_DB_INT(r->key_id);
-            v[10] = EDX_DB_INT(r->b.now);
-            v[11] = EDX_DB_TEXT(it->doc);
-            if (!v[5].s) return edx_err_nomem(err);
-            edx_buf_puts(&sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)");
+    edx_dbv args[INSERT_ROWS * INSERT_COLS];
+    edx_buf sql = EDX_BUF_INIT;
+    edx_buf_puts(&sql, "INSERT INTO credentials (uid, unit_id, type, external_id, subject_name,"
+                       " search_key, nid_hash, list_id, list_slot, list_index, key_id,"
+                       " issued_at, document) VALUES ");
+    for (size_t i = 0; i < n; i++) {
+        item *it = &r->items[start + i];
+        edx_dbv *v = &args[i * INSERT_COLS];
+        char *h = NULL;
+        if (it->nid && r->env->nid_key) {
+            h = &nid_hash[i * EDX_SHA256_HEX];
+            edx_nid_hash(r->env->nid_key, it->nid, h);
         }
-        if (sql.oom) return edx_err_nomem(err);
-        int rc = edx_db_exec(r->db, sql.data, args, (int)(n * INSERT_COLS), err);
-        edx_buf_free(&sql);
-        edx_wipe(nid_hash, sizeof nid_hash);
-        if (rc < 0) return rc;
+        v[0] = EDX_DB_TEXT(it->uid);
+        v[1] = EDX_DB_INT(r->unit.id);
+        v[2] = EDX_DB_TEXT(edx_cred_type_name(r->b.type));
+        v[3] = EDX_DB_TEXT(it->external_id);
+        v[4] = EDX_DB_TEXT(it->name);
+        v[5] = EDX_DB_TEXT(edx_utf8_search_key(scratch, it->name));
+        v[6] = EDX_DB_TEXT(h);
+        v[7] = EDX_DB_INT(it->list_id);
+        v[8] = EDX_DB_INT(it->slot);
+        v[9] = EDX_DB_INT(it->index);
+        v[10] = EDX_DB_INT(r->key_id);
+        v[11] = EDX_DB_INT(r->b.now);
+        v[12] = EDX_DB_TEXT(it->doc);
+        if (!v[5].s) {
+            edx_buf_free(&sql);
+            return edx_err_nomem(err);
+        }
+        edx_buf_puts(&sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     }
-    return 0;
+    int rc = sql.oom ? edx_err_nomem(err)
+                     : edx_db_exec(r->db, sql.data, args, (int)(n * INSERT_COLS), err);
+    edx_buf_free(&sql);
+    edx_wipe(nid_hash, sizeof nid_hash);
+    return rc < 0 ? rc : 0;
 }
 
 static int issue_chunk(run *r, edx_arena *scratch, edx_issue_report *rep, edx_err *err)
@@ -489,12 +508,12 @@ static int issue_chunk(run *r, edx_arena *scratch, edx_issue_report *rep, edx_er
             item *it = &r->items[done];
             it->list_id = list_id;
             it->seq = seq;
+            it->slot = first + i;
             it->index = cred_status_index(first + i, salt);
             cred_uuid_new(it->uid);
         }
     }
-    if ((rc = sign_all(r, err)) < 0) goto fail;
-    if ((rc = insert_all(r, scratch, err)) < 0) goto fail;
+    if ((rc = sign_and_insert(r, scratch, err)) < 0) goto fail;
     {
         char target[64];
         snprintf(target, sizeof target, "unit:%s", r->unit.code);
@@ -569,8 +588,6 @@ static int issue_run(edx_db *db, edx_arena *a, const edx_principal *p, const edx
         err->nrows = bad.n;
         return rc;
     }
-    if (o->dry_run) return 0;
-
     r.db = db;
     r.a = a;
     r.p = p;
@@ -587,7 +604,10 @@ static int issue_run(edx_db *db, edx_arena *a, const edx_principal *p, const edx
     if (r.nthreads > MAX_THREADS) r.nthreads = MAX_THREADS;
     r.items = calloc(CHUNK, sizeof *r.items);
     if (!r.items) return edx_err_nomem(err);
+    pthread_mutex_init(&r.mu, NULL);
+    pthread_cond_init(&r.cv, NULL);
 
+    edx_db_bulk(db, 1);
     /* The header goes to `a` (it outlives the chunks); cells to the scratch arena. */
     if ((rc = src_open(src, a, err)) < 0) goto done;
     long idx = 0, total = nrec - ninvalid, done_rows = 0;
@@ -610,6 +630,15 @@ static int issue_run(edx_db *db, edx_arena *a, const edx_principal *p, const edx
         }
         if (r.nitems == CHUNK || (rc == 0 && r.nitems > 0)) {
             done_rows += (long)r.nitems;
+            if (o->dry_run) {
+                /* Say what a real run would skip, writing nothing. */
+                rc = drop_existing(&r, &rep->existing, err);
+                items_clear(&r);
+                if (rc < 0) goto done;
+                edx_arena_reset(&scratch);
+                if (rc == 0 && done_rows >= total) break;
+                continue;
+            }
             rc = issue_chunk(&r, &scratch, rep, err);
             items_clear(&r);
             if (rc < 0) goto done;
@@ -621,9 +650,12 @@ static int issue_run(edx_db *db, edx_arena *a, const edx_principal *p, const edx
     }
     rc = 0;
 done:
+    edx_db_bulk(db, 0);
     items_clear(&r);
     for (int t = 0; t < r.nthreads && r.have_key; t++) edx_di_signer_free(&r.signers[t]);
     free(r.items);
+    pthread_mutex_destroy(&r.mu);
+    pthread_cond_destroy(&r.cv);
     edx_arena_free(&scratch);
     if (rc >= 0 && ninvalid > 0) {
         err->rows = bad.rows;
@@ -734,12 +766,8 @@ int edx_cred_issue_document(edx_db *db, edx_arena *a, const edx_principal *p,
                         cred_status_entries(env->public_url, u.code, seq, index));
     if (edx_di_signer_init(&s, seed, NULL, now) != 0) goto nomem;
     have_signer = 1;
-    if ((rc = edx_di_sign(&s, doc, err)) < 0) goto fail;
     size_t len;
-    if (!(text = edx_jcs_dump(doc, &len, err))) {
-        rc = EDX_EINVAL;
-        goto fail;
-    }
+    if ((rc = edx_di_sign(&s, doc, &text, &len, err)) < 0) goto fail;
     const json_t *cs = json_object_get(doc, "credentialSubject");
     const char *name = json_string_value(json_object_get(cs, "name"));
     if (!name) name = json_string_value(json_object_get(cs, "id"));
@@ -747,11 +775,12 @@ int edx_cred_issue_document(edx_db *db, edx_arena *a, const edx_principal *p,
     char *key = edx_utf8_search_key(a, name);
     rc = edx_db_exec(db,
                      "INSERT INTO credentials (uid, unit_id, type, external_id, subject_name,"
-                     " search_key, nid_hash, list_id, list_index, key_id, issued_at, document)"
-                     " VALUES (?, ?, 'other', ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
+                     " search_key, nid_hash, list_id, list_slot, list_index, key_id, issued_at,"
+                     " document) VALUES (?, ?, 'other', ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
                      EDX_DB_ARGS(EDX_DB_TEXT(uid), EDX_DB_INT(u.id), EDX_DB_TEXT(idbuf),
                                  EDX_DB_TEXT(name), EDX_DB_TEXT(key ? key : ""),
-                                 EDX_DB_INT(list_id), EDX_DB_INT(index), EDX_DB_INT(key_id),
+                                 EDX_DB_INT(list_id), EDX_DB_INT(first), EDX_DB_INT(index),
+                                 EDX_DB_INT(key_id),
                                  EDX_DB_INT(now), EDX_DB_TEXT(text)),
                      err);
     if (rc == EDX_ECONFLICT) {

@@ -87,6 +87,13 @@ static int key_create(edx_db *db, const edx_cred_env *env, int64_t unit_id, int6
 int edx_cred_key_active(edx_db *db, const edx_cred_env *env, int64_t unit_id, int64_t *key_id,
                         uint8_t seed[EDX_ED25519_SEED], uint8_t pk[EDX_ED25519_PK], edx_err *err)
 {
+    return cred_key_open(db, env, unit_id, 1, key_id, seed, pk, err);
+}
+
+int cred_key_open(edx_db *db, const edx_cred_env *env, int64_t unit_id, int create,
+                  int64_t *key_id, uint8_t seed[EDX_ED25519_SEED], uint8_t pk[EDX_ED25519_PK],
+                  edx_err *err)
+{
     edx_rows *r = NULL;
     if (!env->master_key)
         return edx_err_set(err, EDX_EINVAL, 500, "no_master_key", "",
@@ -105,6 +112,9 @@ int edx_cred_key_active(edx_db *db, const edx_cred_env *env, int64_t unit_id, in
     }
     edx_rows_close(r);
     if (rc < 0) return rc;
+    if (!create)
+        return edx_err_set(err, EDX_ECONFLICT, 409, "no_signing_key", "",
+                           "the unit has no signing key yet");
     if (!edx_db_in_tx(db))
         return edx_err_set(err, EDX_EINTERNAL, 500, "internal", "",
                            "a unit's first key is made inside a write transaction");

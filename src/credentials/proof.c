@@ -82,11 +82,13 @@ static json_t *proof_config(const edx_di_signer *s, json_t *ctx)
     return p;
 }
 
-int edx_di_sign(edx_di_signer *s, json_t *doc, edx_err *err)
+int edx_di_sign(edx_di_signer *s, json_t *doc, char **text, size_t *text_len, edx_err *err)
 {
     uint8_t msg[2 * EDX_SHA256_BYTES], sig[EDX_ED25519_SIG];
     char value[100];
-    int rc;
+    int rc, before = 0;
+    size_t pos = 0;
+    edx_buf proof_text = EDX_BUF_INIT;
     if (!json_is_object(doc)) return edx_err_invalid(err, "credential", "a credential is an object");
     if (json_object_get(doc, "proof"))
         return edx_err_invalid(err, "proof", "the credential already has a proof");
@@ -117,20 +119,48 @@ int edx_di_sign(edx_di_signer *s, json_t *doc, edx_err *err)
         }
     }
     memcpy(msg, s->proof_hash, EDX_SHA256_BYTES);
-    if ((rc = jcs_hash(doc, &s->scratch, msg + EDX_SHA256_BYTES, err)) < 0) goto done;
+    /* One serialisation: hash it, then splice the proof into the same text. */
+    edx_buf_reset(&s->scratch);
+    if ((rc = edx_jcs_insert_point(doc, "proof", &s->scratch, &pos, &before, err)) < 0) goto done;
+    edx_sha256(s->scratch.data, s->scratch.len, msg + EDX_SHA256_BYTES);
     edx_ed25519_sign(s->sk, msg, sizeof msg, sig);
     value[0] = 'z';
     if (edx_base58_encode(sig, sizeof sig, value + 1, sizeof value - 1) == 0) {
         rc = edx_err_set(err, EDX_EINTERNAL, 500, "internal", "", "base58 buffer too small");
         goto done;
     }
-    if (json_object_set_new(cfg, "proofValue", json_string(value)) != 0 ||
-        json_object_set(doc, "proof", cfg) != 0) {
+    if (json_object_set_new(cfg, "proofValue", json_string(value)) != 0) {
+        rc = edx_err_nomem(err);
+        goto done;
+    }
+    if (text) {
+        edx_buf out = EDX_BUF_INIT;
+        if ((rc = edx_jcs(cfg, &proof_text, err)) < 0) goto done;
+        edx_buf_reserve(&out, s->scratch.len + proof_text.len + 16);
+        edx_buf_append(&out, s->scratch.data, pos);
+        if (!before && s->scratch.len > 2) edx_buf_putc(&out, ',');
+        edx_buf_puts(&out, "\"proof\":");
+        edx_buf_append(&out, proof_text.data, proof_text.len);
+        if (before) edx_buf_putc(&out, ',');
+        edx_buf_append(&out, s->scratch.data + pos, s->scratch.len - pos);
+        if (out.oom) {
+            edx_buf_free(&out);
+            rc = edx_err_nomem(err);
+            goto done;
+        }
+        *text = edx_buf_steal(&out, text_len);
+    }
+    if (json_object_set(doc, "proof", cfg) != 0) {
+        if (text) {
+            free(*text);
+            *text = NULL;
+        }
         rc = edx_err_nomem(err);
         goto done;
     }
     rc = 0;
 done:
+    edx_buf_free(&proof_text);
     json_decref(cfg);
     return rc;
 }
@@ -277,7 +307,7 @@ static int verify_one(const json_t *doc, json_t *unsecured, const json_t *proof,
         return fail(res, e.code[0] ? e.code : "key_unresolved", "%s", e.message);
 
     /* proofConfig: the proof without proofValue; the unsecured document takes its @context. */
-    opts = json_deep_copy(proof);
+    opts = json_copy((json_t *)proof); /* shallow: only proofValue is removed */
     if (!opts || json_object_del(opts, "proofValue") != 0) {
         rc = -1;
         goto done;

@@ -47,8 +47,8 @@
 #define FOOT_TOP (PAGE_H - 48.0 - QR_SIZE - 26.0)
 #define BODY_BOTTOM (FOOT_TOP - 14.0)
 #define CONT_TOP 108.0 /* where the body resumes on a continuation page */
-#define LABEL_W 150.0  /* label column of the particulars */
-#define VALUE_X (X0 + 160.0)
+#define LABEL_W 176.0  /* label column of the particulars */
+#define VALUE_X (X0 + 186.0)
 
 #define MAX_FIELD 1000 /* code points printed of any one field */
 #define MAX_ROWS 200   /* table rows printed; the rest are counted */
@@ -84,7 +84,7 @@ static const style ST_NARRATIVE = {0, 0, 1, 11.5, &INK};
 static const style ST_LABEL = {0, 0, 0, 11.5, &INK};
 static const style ST_LABEL_EN = {1, 0, 1, 7.5, &GREY};
 static const style ST_VALUE = {0, 1, 0, 11.5, &INK};
-static const style ST_CELL = {0, 0, 0, 11, &INK};
+static const style ST_CELL = {0, 0, 0, 10.5, &INK};
 static const style ST_HEAD = {0, 1, 0, 9.5, &INK};
 static const style ST_HEAD_EN = {1, 0, 1, 7, &GREY};
 static const style ST_SIGN_DATE = {0, 0, 1, 11.5, &INK};
@@ -186,6 +186,27 @@ static const char *first_str(const json_t *v)
     return NULL;
 }
 
+/*
+ * A human-readable member: a string, or VC 2.0 language values
+ * ({"@value": …, "@language": …}, one or many: Vietnamese preferred).
+ */
+static const char *jtext(const json_t *o, const char *k)
+{
+    const json_t *v = jget(o, k);
+    const char *first = NULL;
+    size_t n = json_is_string(v) ? 0 : many_n(v);
+    if (json_is_string(v)) return json_string_value(v);
+    for (size_t i = 0; i < n && i < 64; i++) {
+        const json_t *e = many_i(v, i);
+        const char *s = json_is_string(e) ? json_string_value(e) : jstr(e, "@value");
+        const char *lang = jstr(e, "@language");
+        if (!s) continue;
+        if (lang && strncmp(lang, "vi", 2) == 0) return s;
+        if (!first) first = s;
+    }
+    return first;
+}
+
 /* An IdentityObject's plain-text value (hashed ones are not printable). */
 static const char *identity(const json_t *subject, const char *type)
 {
@@ -212,8 +233,8 @@ static int digits(const char *s, int n)
 /* 1 when s starts with "YYYY-MM-DD" (a date or a dateTime). */
 static int iso_date(const char *s)
 {
-    return s && strlen(s) >= 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) &&
-           s[7] == '-' && digits(s + 8, 2) && (s[10] == '\0' || s[10] == 'T' || s[10] == ' ');
+    return s && strlen(s) >= 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) && s[7] == '-' &&
+           digits(s + 8, 2) && (s[10] == '\0' || s[10] == 'T' || s[10] == ' ');
 }
 
 /* "30/06/2026" for an ISO date or dateTime; other text as it is. */
@@ -255,7 +276,8 @@ static uint32_t utf8_decode(const unsigned char *s, size_t n)
 {
     if (n == 1) return s[0];
     if (n == 2) return ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
-    if (n == 3) return ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+    if (n == 3)
+        return ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
     return ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
            ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
 }
@@ -292,7 +314,8 @@ static const char *clean(rd *r, const char *s)
         p += l;
         cps++;
     }
-    while (o > 0 && t[o - 1] == ' ') o--;
+    while (o > 0 && t[o - 1] == ' ')
+        o--;
     if (*p) {
         memcpy(t + o, "\xE2\x80\xA6", 3);
         o += 3;
@@ -307,9 +330,10 @@ static const char *clean(rd *r, const char *s)
 /* The first `max` code points of s, then "…" when longer. */
 static const char *shorten(rd *r, const char *s, size_t max)
 {
-    if (!s || edx_utf8_len(s) <= max) return s;
+    if (!s || !edx_utf8_valid(s, strlen(s)) || edx_utf8_len(s) <= max) return s;
     const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < max && *p; i++) p += utf8_seq_len(*p);
+    for (size_t i = 0; i < max && *p; i++)
+        p += utf8_seq_len(*p);
     return edx_arena_printf(&r->a, "%.*s…", (int)((const char *)p - s), s);
 }
 
@@ -436,7 +460,8 @@ static void qr(rd *r, double x, double y, double size)
                 continue;
             }
             int start = c;
-            while (c < q->width && (line[c] & 1)) c++;
+            while (c < q->width && (line[c] & 1))
+                c++;
             cairo_rectangle(r->cr, x + (4 + start) * m, y + (4 + row) * m, (c - start) * m, m);
         }
     }
@@ -467,7 +492,8 @@ static void footer(rd *r)
         b->issued ? edx_arena_printf(&r->a, "Ngày cấp / Issued: %s", b->issued) : NULL,
         b->until ? edx_arena_printf(&r->a, "Hiệu lực đến / Valid until: %s", b->until) : NULL,
         NULL};
-    for (int i = 0; i < 5; i++) y += text(r, lines[i], &ST_SMALL, X0, y, w, PANGO_ALIGN_LEFT, 2, 1);
+    for (int i = 0; i < 5; i++)
+        y += text(r, lines[i], &ST_SMALL, X0, y, w, PANGO_ALIGN_LEFT, 2, 1);
     y += 4;
     text(r,
          "Bản in của chứng chỉ số: giá trị xác thực thuộc về bản điện tử có chữ ký số; quét mã "
@@ -481,15 +507,14 @@ static void header(rd *r)
 {
     const body *b = r->b;
     double y = 54;
-    y += text(r, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", &ST_MOTTO, X0, y, TEXT_W,
-              PANGO_ALIGN_CENTER, 1, 1);
-    y += text(r, "Độc lập - Tự do - Hạnh phúc", &ST_MOTTO, X0, y, TEXT_W, PANGO_ALIGN_CENTER, 1,
-              1);
+    y += text(r, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", &ST_MOTTO, X0, y, TEXT_W, PANGO_ALIGN_CENTER,
+              1, 1);
+    y += text(r, "Độc lập - Tự do - Hạnh phúc", &ST_MOTTO, X0, y, TEXT_W, PANGO_ALIGN_CENTER, 1, 1);
     hline(r, (PAGE_W - r->last_w) / 2, (PAGE_W + r->last_w) / 2, y + 2, 0.8, &INK);
     y += 16;
     y += text(r, b->issuer_name, &ST_ISSUER, X0, y, TEXT_W, PANGO_ALIGN_CENTER, 2, 1);
     y += 14;
-    y += fitted(r, b->title, &ST_TITLE, 16, 2, 3, y);
+    y += fitted(r, b->title, &ST_TITLE, 18, 1, 3, y);
     y += 2;
     y += text(r, b->subtitle, &ST_SUBTITLE, X0, y, TEXT_W, PANGO_ALIGN_CENTER, 1, 1);
     ornament(r, y + 9);
@@ -504,9 +529,9 @@ static void new_page(rd *r)
     const body *b = r->b;
     double y = 48;
     y += text(r, b->title, &ST_CONT, X0, y, TEXT_W, PANGO_ALIGN_CENTER, 1, 1);
-    const char *who = b->name ? edx_arena_printf(&r->a, "%s (tiếp theo / continued)",
-                                                  shorten(r, b->name, 80))
-                              : "(tiếp theo / continued)";
+    const char *who =
+        b->name ? edx_arena_printf(&r->a, "%s (tiếp theo / continued)", shorten(r, b->name, 80))
+                : "(tiếp theo / continued)";
     y += text(r, who, &ST_LEAD_EN, X0, y, TEXT_W, PANGO_ALIGN_CENTER, 1, 1);
     ornament(r, y + 8);
     r->y = r->top = CONT_TOP;
@@ -528,13 +553,13 @@ static void particular(rd *r, const kv *p)
     if (hv <= 0) return;
     double hl = text(r, p->vi, &ST_LABEL, X0, 0, LABEL_W, PANGO_ALIGN_LEFT, 2, 0);
     hl += text(r, p->en, &ST_LABEL_EN, X0, 0, LABEL_W, PANGO_ALIGN_LEFT, 1, 0);
-    need(r, (hv > hl ? hv : hl) + 5);
+    need(r, (hv > hl ? hv : hl) + 7);
     double y = r->y;
     double h = text(r, p->vi, &ST_LABEL, X0, y, LABEL_W, PANGO_ALIGN_LEFT, 2, 1);
     text(r, p->en, &ST_LABEL_EN, X0, y + h - 1, LABEL_W, PANGO_ALIGN_LEFT, 1, 1);
     text(r, p->value, &ST_VALUE, VALUE_X, y, X1 - VALUE_X, PANGO_ALIGN_LEFT,
          p->lines ? p->lines : 3, 1);
-    r->y += (hv > hl ? hv : hl) + 5;
+    r->y += (hv > hl ? hv : hl) + 7;
 }
 
 /* Table columns: number, name, value. */
@@ -551,7 +576,8 @@ static void cell_box(rd *r, double y, double h, const rgb *fill)
     }
     set_color(r, &RULE);
     cairo_set_line_width(r->cr, 0.5);
-    for (int i = 0; i < 3; i++) cairo_rectangle(r->cr, xs[i], y, xs[i + 1] - xs[i], h);
+    for (int i = 0; i < 3; i++)
+        cairo_rectangle(r->cr, xs[i], y, xs[i + 1] - xs[i], h);
     cairo_stroke(r->cr);
 }
 
@@ -561,8 +587,8 @@ static void table_head(rd *r)
     double h = 30, y = r->y;
     cell_box(r, y, h, &HEAD_FILL);
     const char *vi[3] = {"STT", b->col_vi, b->val_vi}, *en[3] = {"No.", b->col_en, b->val_en};
-    double xs[3] = {X0, X0 + COL_NO, X1 - COL_VAL}, ws[3] = {COL_NO, TEXT_W - COL_NO - COL_VAL,
-                                                              COL_VAL};
+    double xs[3] = {X0, X0 + COL_NO, X1 - COL_VAL},
+           ws[3] = {COL_NO, TEXT_W - COL_NO - COL_VAL, COL_VAL};
     for (int i = 0; i < 3; i++) {
         double t = text(r, vi[i], &ST_HEAD, xs[i], y + 4, ws[i], PANGO_ALIGN_CENTER, 1, 1);
         text(r, en[i], &ST_HEAD_EN, xs[i], y + 4 + t, ws[i], PANGO_ALIGN_CENTER, 1, 1);
@@ -581,21 +607,21 @@ static void table(rd *r)
     for (size_t i = 0; i < b->ntrows; i++) {
         const trow *t = &b->trows[i];
         double hn = text(r, t->name, &ST_CELL, 0, 0, wn, PANGO_ALIGN_LEFT, 2, 0);
-        double h = (hn > 14 ? hn : 14) + 6;
+        double h = (hn > 14 ? hn : 14) + 4;
         if (need(r, h)) table_head(r);
         double y = r->y;
         cell_box(r, y, h, i % 2 ? &ALT_FILL : NULL);
         char no[24];
         snprintf(no, sizeof no, "%zu", i + 1);
-        text(r, no, &ST_CELL, X0, y + 3, COL_NO, PANGO_ALIGN_CENTER, 1, 1);
-        text(r, t->name, &ST_CELL, X0 + COL_NO + 5, y + 3, wn, PANGO_ALIGN_LEFT, 2, 1);
+        text(r, no, &ST_CELL, X0, y + 2, COL_NO, PANGO_ALIGN_CENTER, 1, 1);
+        text(r, t->name, &ST_CELL, X0 + COL_NO + 5, y + 2, wn, PANGO_ALIGN_LEFT, 2, 1);
         const char *v = t->value ? decimal_comma(r, t->value) : "—";
-        text(r, v, &ST_CELL, X1 - COL_VAL + 4, y + 3, COL_VAL - 8, PANGO_ALIGN_CENTER, 2, 1);
+        text(r, v, &ST_CELL, X1 - COL_VAL + 4, y + 2, COL_VAL - 8, PANGO_ALIGN_CENTER, 2, 1);
         r->y += h;
     }
     if (b->tmore) {
-        const char *s = edx_arena_printf(&r->a, "… và %zu mục khác / and %zu more", b->tmore,
-                                         b->tmore);
+        const char *s =
+            edx_arena_printf(&r->a, "… và %zu mục khác / and %zu more", b->tmore, b->tmore);
         need(r, 18);
         r->y += 2 + text(r, s, &ST_LEAD_EN, X0, r->y + 2, TEXT_W, PANGO_ALIGN_LEFT, 1, 1);
     }
@@ -607,12 +633,13 @@ static void signature(rd *r)
 {
     const body *b = r->b;
     double x = X0 + TEXT_W / 2, w = TEXT_W / 2;
-    need(r, 62);
-    double y = r->y + 6;
+    need(r, 66);
+    /* at the foot of the body, where a paper document is signed */
+    double y = r->y + 6 > BODY_BOTTOM - 66 ? r->y + 6 : BODY_BOTTOM - 66;
     y += text(r, b->sign_date, &ST_SIGN_DATE, x, y, w, PANGO_ALIGN_CENTER, 1, 1);
     y += text(r, b->issuer_name, &ST_SIGN, x, y, w, PANGO_ALIGN_CENTER, 2, 1);
-    text(r, b->signed_ ? "(Đã ký số / Digitally signed)" : "(Chưa ký số / Not signed)",
-         &ST_LEAD_EN, x, y + 1, w, PANGO_ALIGN_CENTER, 1, 1);
+    text(r, b->signed_ ? "(Đã ký số / Digitally signed)" : "(Chưa ký số / Not signed)", &ST_LEAD_EN,
+         x, y + 1, w, PANGO_ALIGN_CENTER, 1, 1);
 }
 
 static void draw(rd *r)
@@ -625,15 +652,17 @@ static void draw(rd *r)
     if (b->name) {
         r->y += text(r, b->lead_vi, &ST_LEAD, X0, r->y, TEXT_W, PANGO_ALIGN_CENTER, 1, 1);
         r->y += text(r, b->lead_en, &ST_LEAD_EN, X0, r->y, TEXT_W, PANGO_ALIGN_CENTER, 1, 1);
-        r->y += 2 + fitted(r, b->name, &ST_NAME, 13, 2, 4, r->y + 2);
+        r->y += 2 + fitted(r, b->name, &ST_NAME, 12, 2, 6, r->y + 2);
     }
     if (b->narrative)
-        r->y += 4 + text(r, b->narrative, &ST_NARRATIVE, X0, r->y + 4, TEXT_W,
-                         PANGO_ALIGN_CENTER, 3, 1);
+        r->y += 4 + text(r, b->narrative, &ST_NARRATIVE, X0, r->y + 4, TEXT_W, PANGO_ALIGN_CENTER,
+                         3, 1);
     r->y += 14;
-    for (int i = 0; i < b->nrows; i++) particular(r, &b->rows[i]);
+    for (int i = 0; i < b->nrows; i++)
+        particular(r, &b->rows[i]);
     table(r);
-    for (int i = 0; i < b->nafter; i++) particular(r, &b->after[i]);
+    for (int i = 0; i < b->nafter; i++)
+        particular(r, &b->after[i]);
     signature(r);
     cairo_show_page(r->cr);
 }
@@ -683,20 +712,29 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* Results as particulars (to_table 0) or table rows; the "#overall" level is always a particular. */
+/* Results as particulars (to_table 0) or table rows; the "#overall" level is always a particular.
+ */
 static void results(rd *r, body *b, const json_t *subject, const json_t *ach, int to_table)
 {
     const json_t *res = jget(subject, "result");
     size_t n = many_n(res);
-    for (size_t i = 0; i < n && i < MAX_SCAN; i++) {
+    for (size_t i = 0; i < n; i++) {
+        if (i >= MAX_SCAN) {
+            if (to_table) b->tmore += n - i;
+            break;
+        }
         const json_t *o = many_i(res, i);
         const char *v = jstr(o, "value"), *id = first_str(jget(o, "resultDescription"));
         if (!v) continue;
         const char *name = result_name(ach, id);
-        if (ends_with(id, "#overall")) row(b, name, "Overall level", v, 1);
-        else if (to_table) trow_add(r, b, name, v);
-        else if (ends_with(id, "#classification")) row(b, name, "Classification", v, 2);
-        else row(b, name, "Result", decimal_comma(r, v), 2);
+        if (ends_with(id, "#overall"))
+            row(b, name, "Overall level", v, 1);
+        else if (to_table)
+            trow_add(r, b, name, v);
+        else if (ends_with(id, "#classification"))
+            row(b, name, "Classification", v, 2);
+        else
+            row(b, name, "Result", decimal_comma(r, v), 2);
     }
 }
 
@@ -707,10 +745,12 @@ static void decision(rd *r, body *b, const json_t *vc)
     const char *num = jstr(ev, "name"), *date = jstr(ev, "description");
     const char *genre = first_str(jget(ev, "genre"));
     const char *v = NULL;
-    if (num && iso_date(date)) v = edx_arena_printf(&r->a, "Số %s ngày %s", shorten(r, num, 200),
-                                                    vn_date(r, date));
-    else if (num) v = edx_arena_printf(&r->a, "Số %s", shorten(r, num, 200));
-    else v = jstr(ev, "narrative");
+    if (num && iso_date(date))
+        v = edx_arena_printf(&r->a, "Số %s ngày %s", shorten(r, num, 200), vn_date(r, date));
+    else if (num)
+        v = edx_arena_printf(&r->a, "Số %s", shorten(r, num, 200));
+    else
+        v = jstr(ev, "narrative");
     int is_decision = genre && strncmp(genre, "Quyết định", strlen("Quyết định")) == 0;
     row(b, genre ? genre : "Minh chứng", is_decision ? "Decision" : "Evidence", v, 3);
 }
@@ -721,7 +761,8 @@ static void year_and_grade(rd *r, const json_t *ach, const char **year, const ch
     const char *id = jstr(ach, "id"), *g = id ? strstr(id, "/grade-") : NULL;
     if (g) {
         const char *ys = g;
-        while (ys > id && ys[-1] != '/') ys--;
+        while (ys > id && ys[-1] != '/')
+            ys--;
         const char *ge = strchr(g + 7, '/');
         if (ys < g) *year = edx_arena_strndup(&r->a, ys, (size_t)(g - ys));
         *grade = edx_arena_strndup(&r->a, g + 7, ge ? (size_t)(ge - g - 7) : strlen(g + 7));
@@ -756,6 +797,7 @@ static void transcript(rd *r, body *b, const json_t *subject)
     const char *year = NULL, *grade = NULL;
     int from_vcs = many_n(achs) == 0;
     size_t n = from_vcs ? many_n(vcs) : many_n(achs);
+    if (n > MAX_SCAN) b->tmore += n - MAX_SCAN;
     for (size_t i = 0; i < n && i < MAX_SCAN; i++) {
         const json_t *ach, *cs = NULL;
         const char *v;
@@ -768,7 +810,7 @@ static void transcript(rd *r, body *b, const json_t *subject)
             v = entry_value(subject, ach, i);
         }
         if (!json_is_object(ach)) continue;
-        const char *name = jstr(ach, "name");
+        const char *name = jtext(ach, "name");
         if (!year && !grade) year_and_grade(r, ach, &year, &grade);
         const char *atype = jstr(ach, "achievementType");
         if (atype && strcmp(atype, "ext:Assessment") == 0) {
@@ -831,13 +873,13 @@ static void read_credential(rd *r, body *b, const json_t *vc)
     const json_t *ach = jone(jget(subject, "achievement"));
     const json_t *issuer = jget(vc, "issuer");
     b->k = detect(vc, ach);
-    b->title = jstr(vc, "name");
-    b->issuer_name = jstr(issuer, "name");
+    b->title = jtext(vc, "name");
+    b->issuer_name = jtext(issuer, "name");
     b->did = json_is_string(issuer) ? json_string_value(issuer) : jstr(issuer, "id");
     b->did = shorten(r, b->did, 24);
     b->id = jstr(vc, "id");
-    b->name = identity(subject, "name");
-    if (!b->name) b->name = jstr(subject, "name");
+    b->name = clean(r, identity(subject, "name"));
+    if (!b->name) b->name = clean(r, jtext(subject, "name"));
     b->lead_vi = "Cấp cho";
     b->lead_en = "Awarded to";
     const char *from = jstr(vc, "validFrom");
@@ -889,10 +931,10 @@ static void read_credential(rd *r, body *b, const json_t *vc)
     case K_AWARD: {
         b->subtitle = "Certificate of merit";
         b->lead_vi = "Tặng";
-        const char *reward = jstr(ach, "name");
+        const char *reward = jtext(ach, "name");
         if (reward && (!b->title || strcmp(reward, b->title) != 0))
             row(b, "Hình thức khen thưởng", "Reward", reward, 2);
-        const char *reason = jstr(ach, "description");
+        const char *reason = jtext(ach, "description");
         row(b, "Đã có thành tích", "For", reason ? reason : criteria, 12);
         row(b, "Phong trào", "Campaign", tags(r, ach), 2);
         results(r, b, subject, ach, 0);
@@ -901,9 +943,10 @@ static void read_credential(rd *r, body *b, const json_t *vc)
     }
     default:
         b->subtitle = "Verifiable credential";
-        row(b, "Thành tích", "Achievement", jstr(ach, "name"), 2);
-        row(b, "Mô tả", "Description", jstr(ach, "description"), 6);
-        if (!jstr(ach, "description")) row(b, "Tiêu chí", "Criteria", criteria, 6);
+        b->narrative = jtext(vc, "description");
+        row(b, "Thành tích", "Achievement", jtext(ach, "name"), 2);
+        row(b, "Mô tả", "Description", jtext(ach, "description"), 6);
+        if (!jtext(ach, "description")) row(b, "Tiêu chí", "Criteria", criteria, 6);
         results(r, b, subject, ach, 1);
         b->col_vi = "Kết quả";
         b->col_en = "Result";

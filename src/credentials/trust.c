@@ -16,7 +16,7 @@
 /* "diploma transcript" ← ["diploma","transcript"] (validated); "*" means every type. */
 static int types_text(edx_arena *a, json_t *types, char **out, edx_err *err)
 {
-    if (!types) {
+    if (!types || json_is_null(types)) {
         *out = "*";
         return 0;
     }
@@ -95,8 +95,8 @@ static int parse_day(json_t *body, const char *key, int required, int64_t *out, 
     return 0;
 }
 
-int edx_trust_put(edx_db *db, edx_arena *a, const edx_principal *p, const char *unit_code,
-                  json_t *body, json_t **out, edx_err *err)
+int edx_trust_put(edx_db *db, edx_arena *a, const edx_principal *p, const edx_cred_env *env,
+                  const char *unit_code, json_t *body, json_t **out, edx_err *err)
 {
     static const char *const allowed[] = {"from", "until", "types", "decision", NULL};
     int64_t from = 0, until = 0, now = edx_now();
@@ -118,6 +118,19 @@ int edx_trust_put(edx_db *db, edx_arena *a, const edx_principal *p, const char *
         return rc;
     if ((rc = edx_db_begin(db, err)) < 0) return rc;
     if ((rc = edx_unit_ref_get(db, a, p, unit_code, 1, "unit", &u, err)) < 0) goto fail;
+    /* The registry is exported signed by the root unit: make sure it has a key. */
+    if (env && env->master_key) {
+        int64_t root = 0, kid = 0;
+        uint8_t seed[EDX_ED25519_SEED], pk[EDX_ED25519_PK];
+        if ((rc = edx_db_query_int(db, "SELECT id FROM units WHERE depth = 0 ORDER BY id LIMIT 1",
+                                   EDX_DB_NOARGS, &root, err)) < 0)
+            goto fail;
+        if (rc > 0) {
+            rc = edx_cred_key_active(db, env, root, &kid, seed, pk, err);
+            edx_wipe(seed, sizeof seed);
+            if (rc < 0) goto fail;
+        }
+    }
     if ((rc = edx_db_exec(db, "DELETE FROM trust_registry WHERE unit_id = ?",
                           EDX_DB_ARGS(EDX_DB_INT(u.id)), err)) < 0)
         goto fail;
@@ -222,14 +235,13 @@ int edx_trust_export(edx_db *db, edx_arena *a, const edx_cred_env *env, json_t *
     }
     edx_unit_ref ru;
     if ((rc = edx_unit_ref_by_id(db, a, root, &ru, err)) <= 0) goto done;
-    /* The root's first key is made inside a transaction; signing needs none afterwards. */
-    if ((rc = edx_db_begin(db, err)) < 0) goto done;
-    rc = edx_cred_key_active(db, env, root, &key_id, seed, pk, err);
-    if (rc < 0) {
-        edx_db_rollback(db);
+    /* Reading the registry never writes: the root's key exists once anything was accredited. */
+    if ((rc = cred_key_open(db, env, root, 0, &key_id, seed, pk, err)) < 0) {
+        if (rc == EDX_ECONFLICT)
+            edx_err_set(err, EDX_ECONFLICT, 409, "no_signing_key", "",
+                        "the Ministry has no signing key yet: accredit an issuer first");
         goto done;
     }
-    if ((rc = edx_db_commit(db, err)) < 0) goto wipe;
     char did[EDX_DID_MAX];
     edx_did_key(pk, did);
     cred_uuid_new(uid);
@@ -250,7 +262,7 @@ int edx_trust_export(edx_db *db, edx_arena *a, const edx_cred_env *env, json_t *
         rc = edx_err_nomem(err);
         goto wipe;
     }
-    rc = edx_di_sign(&s, doc, err);
+    rc = edx_di_sign(&s, doc, NULL, NULL, err);
     edx_di_signer_free(&s);
     if (rc == 0) {
         *out = doc;

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/sha.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,8 @@ int edx_ct_equal(const void *a, const void *b, size_t n)
 
 void edx_sha256(const void *data, size_t len, uint8_t out[EDX_SHA256_BYTES])
 {
+    /* OpenSSL uses the CPU's SHA extensions: several times libsodium's portable code. */
+    if (SHA256(data, len, out)) return;
     crypto_hash_sha256(out, data, len);
 }
 
@@ -167,35 +170,56 @@ static const char B58[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstu
 
 size_t edx_base58_encode(const uint8_t *in, size_t n, char *out, size_t cap)
 {
-    /* Repeated division of the big-endian number by 58; digits collected little-endian. */
+    /*
+     * Convert to limbs of base 58^5 (656,356,768 < 2^30), feeding the input 32 bits at a
+     * time: 64-bit arithmetic never overflows and a 64-byte signature takes about 300
+     * multiply-adds instead of the 5,600 of the byte-by-byte method.
+     */
+    enum { B5 = 656356768 };
     size_t zeros = 0;
     while (zeros < n && in[zeros] == 0)
         zeros++;
-    size_t size = (n - zeros) * 138 / 100 + 1;
-    uint8_t digits[256];
-    if (size > sizeof digits || zeros + size + 1 > cap)
-        return 0;
-    memset(digits, 0, size);
-    size_t length = 0; /* digits in use, counted from the end */
-    for (size_t i = zeros; i < n; i++) {
-        unsigned carry = in[i];
-        size_t j = 0;
-        for (; (carry != 0 || j < length) && j < size; j++) {
-            size_t at = size - 1 - j;
-            carry += 256u * digits[at];
-            digits[at] = (uint8_t)(carry % 58);
-            carry /= 58;
+    uint32_t limbs[64];
+    size_t nl = 0;
+    size_t rem = (n - zeros) % 4, i = zeros;
+    if (n - zeros > 192) return 0;
+    while (i < n) {
+        /* The first word takes the leftover bytes so the rest are whole words. */
+        size_t take = rem ? rem : 4;
+        rem = 0;
+        uint64_t word = 0;
+        for (size_t k = 0; k < take; k++) word = (word << 8) | in[i++];
+        uint64_t carry = word;
+        uint64_t shift = (uint64_t)1 << (8 * take);
+        for (size_t j = 0; j < nl; j++) {
+            uint64_t v = (uint64_t)limbs[j] * shift + carry;
+            limbs[j] = (uint32_t)(v % B5);
+            carry = v / B5;
         }
-        length = j;
+        while (carry) {
+            if (nl == sizeof limbs / sizeof limbs[0]) return 0;
+            limbs[nl++] = (uint32_t)(carry % B5);
+            carry /= B5;
+        }
     }
-    size_t k = 0;
-    while (k < size && digits[k] == 0)
-        k++;
+    /* Digits, least significant first, then reversed. */
+    char digits[300];
+    size_t nd = 0;
+    for (size_t j = 0; j < nl; j++) {
+        uint32_t v = limbs[j];
+        for (int k = 0; k < 5; k++) {
+            digits[nd++] = (char)(v % 58);
+            v /= 58;
+        }
+    }
+    while (nd > 0 && digits[nd - 1] == 0)
+        nd--;
+    if (zeros + nd + 1 > cap) return 0;
     size_t o = 0;
-    for (size_t i = 0; i < zeros; i++)
+    for (size_t k = 0; k < zeros; k++)
         out[o++] = '1';
-    for (; k < size; k++)
-        out[o++] = B58[digits[k]];
+    while (nd > 0)
+        out[o++] = B58[(int)digits[--nd]];
     out[o] = '\0';
     return o;
 }

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -265,15 +266,18 @@ static void resp_fail(edx_resp *out, int rc, int status, const char *code, const
 
 /* ---- sending ------------------------------------------------------------------------------ */
 
-static void common_headers(struct MHD_Response *mr, edx_req *r, int api)
+static void common_headers(struct MHD_Response *mr, edx_req *r, int api, const edx_resp *resp)
 {
+    /* A handler that chose its own caching (status lists, DID documents) keeps it. */
+    for (int i = 0; resp && i < resp->nhdr; i++)
+        if (strcasecmp(resp->hdr_name[i], "Cache-Control") == 0) api = api ? 2 : 0;
     MHD_add_response_header(mr, "X-Request-Id", r->id);
     MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(mr, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(mr, "X-Frame-Options", "DENY");
-    if (api) {
+    if (api == 1) {
         MHD_add_response_header(mr, "Cache-Control", "no-store");
-    } else {
+    } else if (!api) {
         MHD_add_response_header(mr, "Content-Security-Policy",
                                 "default-src 'self'; img-src 'self' data:; style-src 'self';"
                                 " script-src 'self'; connect-src 'self'; frame-ancestors 'none';"
@@ -329,7 +333,7 @@ static enum MHD_Result send_resp(edx_req *r, edx_resp *resp, int api)
     resp->body = NULL;
     if (!mr) return MHD_NO;
     if (type) MHD_add_response_header(mr, "Content-Type", type);
-    common_headers(mr, r, api);
+    common_headers(mr, r, api, resp);
     for (int i = 0; i < resp->nhdr; i++)
         MHD_add_response_header(mr, resp->hdr_name[i], resp->hdr_value[i]);
     r->status = resp->status;

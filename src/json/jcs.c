@@ -363,3 +363,43 @@ char *edx_jcs_dump(const json_t *v, size_t *len, edx_err *err)
     }
     return edx_buf_steal(&b, len);
 }
+
+int edx_jcs_insert_point(const json_t *obj, const char *key, edx_buf *out, size_t *pos,
+                         int *before, edx_err *err)
+{
+    if (!json_is_object(obj)) return edx_err_invalid(err, "", "not a JSON object");
+    size_t n = json_object_size(obj);
+    jcs_member stack[JCS_STACK_MEMBERS];
+    jcs_member *m = stack;
+    if (n > JCS_STACK_MEMBERS && !(m = malloc(n * sizeof *m))) return edx_err_nomem(err);
+    json_t *o = (json_t *)obj;
+    size_t i = 0;
+    for (void *it = json_object_iter(o); it && i < n; it = json_object_iter_next(o, it), i++) {
+        m[i].key = json_object_iter_key(it);
+        m[i].len = json_object_iter_key_len(it);
+        m[i].value = json_object_iter_value(it);
+    }
+    qsort(m, i, sizeof *m, member_cmp);
+    jcs_member probe = {key, strlen(key), NULL};
+    int rc = 0, placed = 0;
+    edx_buf_putc(out, '{');
+    for (size_t j = 0; j < i && rc == 0; j++) {
+        if (j) edx_buf_putc(out, ',');
+        if (!placed && member_cmp(&probe, &m[j]) < 0) {
+            *pos = out->len;
+            *before = 1;
+            placed = 1;
+        }
+        put_string(out, m[j].key, m[j].len);
+        edx_buf_putc(out, ':');
+        rc = put_value(m[j].value, out, err, 1);
+    }
+    if (!placed) {
+        *pos = out->len;
+        *before = 0;
+    }
+    edx_buf_putc(out, '}');
+    if (m != stack) free(m);
+    if (rc) return rc;
+    return out->oom ? edx_err_nomem(err) : 0;
+}

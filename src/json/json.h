@@ -87,4 +87,15 @@ int edx_jcs_number(double x, char out[32]);
  */
 char *edx_jcs_dump(const json_t *v, size_t *len, edx_err *err);
 
+/*
+ * Append the canonical form of object `obj` to out and report where a member
+ * named `key` (absent from obj) would go: at byte *pos of out, before an
+ * existing member (*before = 1: insert `"key":value,`) or at the end
+ * (*before = 0: insert `,"key":value`, or without the comma when obj is empty).
+ * Signing uses it to add the proof to the text it hashed, without a second
+ * serialisation.
+ */
+int edx_jcs_insert_point(const json_t *obj, const char *key, edx_buf *out, size_t *pos,
+                         int *before, edx_err *err);
+
 #endif

@@ -201,3 +201,12 @@ int edx_db_setting_put(edx_db *db, const char *key, const char *value, edx_err *
     }
     return edx_db_commit(db, err);
 }
+
+void edx_db_bulk(edx_db *db, int on)
+{
+    edx_err e;
+    if (edx_db_kind_of(db) != EDX_DB_SQLITE) return;
+    edx_db_script(db, on ? "PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 16384"
+                         : "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 1000",
+                  &e);
+}

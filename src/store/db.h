@@ -119,6 +119,13 @@ int edx_db_lock(edx_db *db, int64_t key, edx_err *err);
 int edx_db_setting_get(edx_db *db, const char *key, char *buf, size_t cap, edx_err *err);
 int edx_db_setting_put(edx_db *db, const char *key, const char *value, edx_err *err);
 
+/*
+ * Bulk mode for one connection doing a long batch of inserts (credential
+ * issuance): SQLite gets a 256 MiB page cache and checkpoints less often;
+ * PostgreSQL needs nothing. Durability is unchanged (every commit syncs).
+ */
+void edx_db_bulk(edx_db *db, int on);
+
 /* Run several ';'-separated statements without parameters (migrations only). */
 int edx_db_script(edx_db *db, const char *sql, edx_err *err);
 

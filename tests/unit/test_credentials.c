@@ -57,7 +57,16 @@ static json_t *tv_signed(void)
     assert_int_equal(edx_di_signer_init(&s, seed, TV_VM, TV_CREATED), 0);
     json_t *doc = parse(TV_UNSIGNED);
     edx_err e;
-    assert_int_equal(edx_di_sign(&s, doc, &e), 0);
+    char *text = NULL;
+    size_t len = 0;
+    assert_int_equal(edx_di_sign(&s, doc, &text, &len, &e), 0);
+    /* The spliced text is exactly the canonical form of the signed document. */
+    edx_buf b = EDX_BUF_INIT;
+    assert_int_equal(edx_jcs(doc, &b, &e), 0);
+    assert_int_equal(len, b.len);
+    assert_memory_equal(text, b.data, len);
+    edx_buf_free(&b);
+    free(text);
     edx_di_signer_free(&s);
     edx_wipe(seed, sizeof seed);
     return doc;

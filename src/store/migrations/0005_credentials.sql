@@ -45,6 +45,7 @@ CREATE TABLE credentials (
     search_key TEXT NOT NULL,
     nid_hash TEXT,
     list_id {{INT}} NOT NULL REFERENCES cred_status_lists (id),
+    list_slot {{INT}} NOT NULL,
     list_index {{INT}} NOT NULL,
     key_id {{INT}} NOT NULL REFERENCES cred_keys (id),
     status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'revoked', 'suspended')),
@@ -53,11 +54,12 @@ CREATE TABLE credentials (
     issued_at {{INT}} NOT NULL,
     document TEXT NOT NULL,
     UNIQUE (unit_id, external_id),
-    UNIQUE (list_id, list_index)
+    UNIQUE (list_id, list_slot)
 );
-CREATE INDEX credentials_list_status ON credentials (list_id, status);
-CREATE INDEX credentials_nid ON credentials (nid_hash);
-CREATE INDEX credentials_issued ON credentials (unit_id, issued_at);
+-- Indexes are chosen so that issuing appends: uid is a UUIDv7 (time-ordered), slots are
+-- handed out in order (the published index is a bijection of the slot). Only credentials
+-- that are not active are indexed by list, for re-signing status lists.
+CREATE INDEX credentials_inactive ON credentials (list_id, status) WHERE status <> 'active';
 
 -- Issuers accredited by the Ministry: which unit, from when to when, for which types.
 CREATE TABLE trust_registry (
