@@ -4,6 +4,7 @@
 #               DB-backed GET /api/v1/units/{code}, at 64 and 256 connections
 #   bench/rss:  server resident memory after start with the demo data
 #   bench/import: units import of 100,000 CSV rows (CLI, SQLite)
+#   bench/credentials.sh: Ed25519 raw rates, issue/verify of 100,000 diplomas, API verify
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -71,3 +72,7 @@ t0=$(date +%s.%N); "$BIN" units import "$dir/big.csv" >/dev/null 2>&1; t1=$(date
 "$BIN" units import "$dir/big.csv" >/dev/null 2>&1; t2=$(date +%s.%N)
 printf 'bench/import  100,000 new units from CSV:  %.2f s (%.0f rows/s)\n' "$(echo "$t1-$t0" | bc -l)" "$(echo "100000/($t1-$t0)" | bc -l)"
 printf 'bench/import  the same file again (no-op): %.2f s\n' "$(echo "$t2-$t1" | bc -l)"
+echo
+
+# Credentials: raw libsodium, batch issue, offline verify, POST /api/v1/verify, the reference.
+BUILD=$BUILD BENCH_SECONDS=$DUR bench/credentials.sh
