@@ -11,7 +11,7 @@ const write = (name, text) => { writeFileSync(tmp(name), text); return tmp(name)
 
 test('--help works everywhere and exits 0', () => {
   const cmds = [[], ['init'], ['serve'], ['migrate'], ['units'], ['people'], ['user'], ['token'], ['backup'],
-    ['audit'], ['routes']];
+    ['audit'], ['routes'], ['credential'], ['trust']];
   for (const c of cmds) {
     const r = cli(store, [...c, '--help']);
     assert.equal(r.status, 0, c.join(' '));
@@ -258,6 +258,96 @@ test('routes lists every route with its roles', () => {
   const audit = r.find((x) => x.path === '/api/v1/audit');
   assert.deepEqual(audit.roles, ['ministry_admin']);
   assert.match(cli(store, ['routes']).stdout, /GET\s+\/api\/v1\/units\/\{code\}/);
+});
+
+// ---- credentials ----------------------------------------------------------------------------
+
+const DIPLOMA_HEADER = 'external_id,id_number,full_name,birth_date,graduation_year,classification,decision_number,decision_date';
+const diplomaRow = (i, name = 'Trần Thị Bích') =>
+  `CLI-${i},001208${String(200000 + i)},${name},2008-05-12,2026,Giỏi,77/QĐ-SGDĐT,2026-06-30`;
+
+test('credential issue: dry run, issue, rerun, outputs and exit codes', () => {
+  const csv = write('d.csv', [DIPLOMA_HEADER, diplomaRow(1), diplomaRow(2), diplomaRow(3)].join('\n') + '\n');
+  let r = cli(store, ['--json', 'credential', 'issue', '--issuer', 'THPT-CVA', '--type', 'diploma', '--csv', csv, '--dry-run']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { records: 3, issued: 0, existing: 0, invalid: 0, dryRun: true });
+  r = cli(store, ['--json', 'credential', 'issue', '--issuer', 'THPT-CVA', '--type', 'diploma', '--csv', csv,
+    '--out-dir', tmp('out'), '--jsonl', tmp('all.jsonl')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).issued, 3);
+  assert.ok(existsSync(tmp('out/CLI-1.json')));
+  assert.equal(readFileSync(tmp('all.jsonl'), 'utf8').trim().split('\n').length, 3);
+  r = cli(store, ['--json', 'credential', 'issue', '--issuer', 'THPT-CVA', '--type', 'diploma', '--csv', csv]);
+  assert.deepEqual(JSON.parse(r.stdout), { records: 3, issued: 0, existing: 3, invalid: 0, dryRun: false });
+  const bad = write('bad.csv', [DIPLOMA_HEADER, diplomaRow(4), diplomaRow(4)].join('\n') + '\n');
+  r = cli(store, ['credential', 'issue', '--issuer', 'THPT-CVA', '--type', 'diploma', '--csv', bad]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /row 3, column external_id: external_id CLI-4 repeats row 2/);
+  assert.equal(cli(store, ['credential', 'issue', '--issuer', 'THPT-CVA', '--type', 'passport', '--csv', csv]).status, 2);
+  assert.equal(cli(store, ['credential', 'issue', '--issuer', 'THPT-CVA', '--type', 'diploma', '--csv', tmp('none.csv')]).status, 2);
+  assert.equal(cli(store, ['credential', 'issue', '--issuer', 'NOPE', '--type', 'diploma', '--csv', csv]).status, 2);
+});
+
+test('credential verify: offline with a trust file and status lists; exit 0, 1, 2', () => {
+  assert.equal(cli(store, ['trust', 'add', 'THPT-CVA', '--from', '2025-01-01']).status, 0);
+  assert.equal(cli(store, ['trust', 'export', '--out', tmp('trust.json')]).status, 0);
+  assert.equal(cli(store, ['credential', 'status-export', '--out', tmp('st')]).status, 0);
+  let r = cli(store, ['credential', 'verify', '--trust', tmp('trust.json'), '--status-dir', tmp('st'), tmp('all.jsonl')]);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.equal((r.stdout.match(/VALID/g) || []).length, 3);
+  // Without the trust file the issuer is unknown but the credential is still genuine.
+  r = cli(store, ['credential', 'verify', tmp('out/CLI-1.json')]);
+  assert.equal(r.status, 0, r.stdout);
+  r = cli(store, ['credential', 'verify', '--require-trusted', tmp('out/CLI-1.json')]);
+  assert.equal(r.status, 1, r.stdout);
+  // A changed name fails; a file that is not JSON at all is unreadable.
+  const doc = JSON.parse(readFileSync(tmp('out/CLI-2.json'), 'utf8'));
+  doc.credentialSubject.identifier[1].identityHash = 'Trần Thị Bích Ngọc';
+  r = cli(store, ['--json', 'credential', 'verify', write('t.json', JSON.stringify(doc))]);
+  assert.equal(r.status, 1);
+  const rep = JSON.parse(r.stdout);
+  assert.equal(rep.checks.find((c) => c.check === 'proof').code, 'signature_invalid');
+  assert.equal(cli(store, ['credential', 'verify', tmp('nothing-here.json')]).status, 2);
+  assert.equal(cli(store, ['credential', 'verify', write('empty.json', '\n\n')]).status, 2);
+  // A broken trust file or status list is refused up front.
+  assert.equal(cli(store, ['credential', 'verify', '--trust', write('tr.json', '{"a":1}'), tmp('out/CLI-1.json')]).status, 2);
+  const list = JSON.parse(readFileSync(path.join(tmp('st'), 'THPT-CVA-1-revocation.json'), 'utf8'));
+  list.credentialSubject.encodedList = 'uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA';
+  const badDir = tmp('st-bad');
+  cli(store, ['credential', 'status-export', '--out', badDir]);
+  writeFileSync(path.join(badDir, 'THPT-CVA-1-revocation.json'), JSON.stringify(list));
+  r = cli(store, ['credential', 'verify', '--status-dir', badDir, tmp('out/CLI-1.json')]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /proof does not verify/);
+});
+
+test('credential revoke, show, list and render', () => {
+  const id = JSON.parse(readFileSync(tmp('out/CLI-3.json'), 'utf8')).id;
+  assert.equal(cli(store, ['credential', 'revoke', id]).status, 2); // --reason is required
+  let r = cli(store, ['--json', 'credential', 'revoke', id, '--reason', 'Sai ngày sinh']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).status, 'revoked');
+  r = cli(store, ['--json', 'credential', 'show', id]);
+  assert.equal(JSON.parse(r.stdout).statusReason, 'Sai ngày sinh');
+  r = cli(store, ['credential', 'verify', '--store', tmp('out/CLI-3.json')]);
+  assert.equal(r.status, 1);
+  assert.match(r.stdout, /REVOKED/);
+  r = cli(store, ['--json', 'credential', 'list', '--issuer', 'THPT-CVA', '--status', 'revoked']);
+  assert.equal(JSON.parse(r.stdout).length, 1);
+  r = cli(store, ['credential', 'render', id, '--pdf', tmp('c.pdf')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(readFileSync(tmp('c.pdf')).subarray(0, 5).toString(), '%PDF-');
+  assert.equal(cli(store, ['credential', 'show', 'urn:uuid:00000000-0000-7000-8000-000000000000']).status, 2);
+});
+
+test('credential keys rotate keeps old credentials verifiable', () => {
+  let r = cli(store, ['--json', 'credential', 'keys', 'THPT-CVA', '--rotate']);
+  assert.equal(r.status, 0, r.stderr);
+  const keys = JSON.parse(r.stdout);
+  assert.equal(keys.length, 2);
+  assert.equal(keys[1].status, 'retired');
+  r = cli(store, ['credential', 'verify', '--store', tmp('out/CLI-1.json')]);
+  assert.equal(r.status, 0, r.stdout);
 });
 
 const failed = await run('cli');

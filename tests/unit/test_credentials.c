@@ -338,6 +338,60 @@ static void test_gzip_round_trip_and_bombs(void **state)
     edx_buf_free(&out);
 }
 
+static void test_status_lists_decode_and_refuse_bad_lists(void **state)
+{
+    (void)state;
+    edx_buf bits = EDX_BUF_INIT, z = EDX_BUF_INIT;
+    edx_err e;
+    /* The example of Bitstring Status List v1.0: 131,072 entries, all clear. */
+    assert_int_equal(edx_status_list_decode("uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3"
+                                            "AYbSVKsAQAAA",
+                                            &bits, &e),
+                     0);
+    assert_int_equal(bits.len, 16384);
+    for (size_t i = 0; i < bits.len; i++) assert_int_equal(bits.data[i], 0);
+    assert_int_equal(edx_status_bit(&bits, 0), 0);
+    assert_int_equal(edx_status_bit(&bits, 131072), -1);
+    edx_buf_free(&bits);
+
+    /* Index 0 is the most significant bit of byte 0. */
+    static uint8_t raw[16384];
+    raw[0] = 0x80;
+    raw[1] = 0x01;
+    assert_int_equal(edx_gzip(raw, sizeof raw, &z), 0);
+    char *enc = malloc(edx_b64url_len(z.len) + 2);
+    enc[0] = 'u';
+    edx_b64url((const uint8_t *)z.data, z.len, enc + 1);
+    assert_int_equal(edx_status_list_decode(enc, &bits, &e), 0);
+    assert_int_equal(edx_status_bit(&bits, 0), 1);
+    assert_int_equal(edx_status_bit(&bits, 1), 0);
+    assert_int_equal(edx_status_bit(&bits, 15), 1);
+    edx_buf_free(&bits);
+    free(enc);
+    edx_buf_free(&z);
+
+    /* Too short: 1,000 bytes are 8,000 entries. */
+    assert_int_equal(edx_gzip(raw, 1000, &z), 0);
+    enc = malloc(edx_b64url_len(z.len) + 2);
+    enc[0] = 'u';
+    edx_b64url((const uint8_t *)z.data, z.len, enc + 1);
+    assert_int_equal(edx_status_list_decode(enc, &bits, &e), EDX_EINVAL);
+    assert_string_equal(e.code, "status_list_length");
+    edx_buf_free(&bits);
+    free(enc);
+    edx_buf_free(&z);
+
+    /* Not gzip, not base64url, not multibase 'u'. */
+    assert_int_equal(edx_status_list_decode("uAAAAAAAAAAAAAAAA", &bits, &e), EDX_EINVAL);
+    assert_string_equal(e.code, "status_list_gzip");
+    assert_int_equal(edx_status_list_decode("u!!!!", &bits, &e), EDX_EINVAL);
+    assert_string_equal(e.code, "status_list_encoding");
+    assert_int_equal(edx_status_list_decode("zH4sIAAAAAAAAA", &bits, &e), EDX_EINVAL);
+    assert_string_equal(e.code, "status_list_encoding");
+    assert_int_equal(edx_status_list_decode("", &bits, &e), EDX_EINVAL);
+    edx_buf_free(&bits);
+}
+
 int main(void)
 {
     if (edx_crypto_init() != 0) return 1;
@@ -352,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_datetime_stamps),
         cmocka_unit_test(test_did_web_names),
         cmocka_unit_test(test_gzip_round_trip_and_bombs),
+        cmocka_unit_test(test_status_lists_decode_and_refuse_bad_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
