@@ -416,6 +416,7 @@ static void lookup_issuer_offline(edx_verifier *v, const char *did, const char *
 /* Do two DIDs belong to the same issuer (same DID, or keys of the same unit)? */
 static int same_issuer(edx_verifier *v, const char *a, const char *b)
 {
+    if (!a || !b) return 0;
     if (strcmp(a, b) == 0) return 1;
     issuer_info ia, ib;
     memset(&ia, 0, sizeof ia);

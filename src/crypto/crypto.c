@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/sha.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,16 +225,20 @@ size_t edx_base58_encode(const uint8_t *in, size_t n, char *out, size_t cap)
     return o;
 }
 
+static int b58_map[256]; /* -1: not in the alphabet (memset of 0xff bytes) */
+static pthread_once_t b58_once = PTHREAD_ONCE_INIT;
+
+static void b58_map_init(void)
+{
+    memset(b58_map, -1, sizeof b58_map);
+    for (int i = 0; i < 58; i++)
+        b58_map[(unsigned char)B58[i]] = i;
+}
+
 int edx_base58_decode(const char *in, size_t len, uint8_t *out, size_t cap, size_t *outlen)
 {
-    static int8_t map[256];
-    static int ready;
-    if (!ready) {
-        memset(map, -1, sizeof map);
-        for (int i = 0; i < 58; i++)
-            map[(unsigned char)B58[i]] = (int8_t)i;
-        ready = 1; /* idempotent: racing initialisers write the same bytes */
-    }
+    const int *map = b58_map;
+    pthread_once(&b58_once, b58_map_init);
     size_t zeros = 0;
     while (zeros < len && in[zeros] == '1')
         zeros++;

@@ -192,6 +192,7 @@ int edx_unit_ref_get(edx_db *db, edx_arena *a, const edx_principal *p, const cha
                      int write, const char *field, edx_unit_ref *out, edx_err *err)
 {
     unit_rec u;
+    memset(&u, 0, sizeof u);
     int rc = unit_for_read(db, a, p, code, field, &u, err);
     if (rc < 0) return rc;
     if (write && !edx_scope_can_write(p, u.path))
@@ -204,6 +205,7 @@ int edx_unit_ref_get(edx_db *db, edx_arena *a, const edx_principal *p, const cha
 int edx_unit_ref_by_id(edx_db *db, edx_arena *a, int64_t id, edx_unit_ref *out, edx_err *err)
 {
     unit_rec u;
+    memset(&u, 0, sizeof u);
     int rc = unit_load_id(db, a, id, &u, err);
     if (rc > 0) unit_ref_from(&u, out);
     return rc;
