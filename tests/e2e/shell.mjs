@@ -3,86 +3,33 @@
 //   cd tests/e2e && npm ci          (once)
 //   EDX_BIN=build-web/edudx node tests/e2e/shell.mjs
 // Screenshots go to test-out/e2e/ under the repository root.
-import { mkdirSync, existsSync } from 'node:fs';
-import path from 'node:path';
 import { test, assert, run } from '../lib/harness.mjs';
-import { seededStore, Server, PASSWORD, ROOT, cli, dbExec } from '../lib/server.mjs';
+import { seededStore, Server, PASSWORD, cli, dbExec } from '../lib/server.mjs';
+import {
+  loadChromium, launch, Pages, noProblems, shot, signIn, noHorizontalScroll, smallTargets,
+} from './browser.mjs';
 
 const SUITE = 'e2e';
-const CHROMIUM = process.env.EDX_CHROMIUM || '/usr/bin/chromium';
-const OUT = path.join(ROOT, 'test-out', 'e2e');
-const TIMEOUT = 10000;
-
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch (e) {
-  console.log('not ok - playwright-core is not installed: run `npm ci` in tests/e2e');
-  console.log(`  # ${e.message}`);
-  console.log(`# ${SUITE}: 0 passed, 1 failed`);
-  process.exit(1);
-}
-if (!existsSync(CHROMIUM)) {
-  console.log(`not ok - no Chromium at ${CHROMIUM}: apt-get install -y chromium`);
-  console.log(`# ${SUITE}: 0 passed, 1 failed`);
-  process.exit(1);
-}
+const chromium = await loadChromium(SUITE);
 
 let store = null;
 let server = null;
 let browser = null;
-const contexts = new Set();
+let pages = null;
 
 // ---- helpers ------------------------------------------------------------------------
 
 // A fresh browser context (own cookies and storage) and page; console errors that
 // are not failed HTTP answers (CSP violations, exceptions) are collected in page.problems.
-async function newPage(opts = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, ...opts });
-  contexts.add(context);
-  context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
-  page.problems = [];
-  page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() !== 'error' && m.type() !== 'warning') return;
-    const text = m.text();
-    // Failed HTTP answers are checked below: API errors (401 before sign-in, 403, 404) are expected.
-    if (/^Failed to load resource: the server responded with a status of/.test(text)) return;
-    page.problems.push(`console ${m.type()}: ${text}`);
-  });
-  page.on('response', (r) => {
-    const url = new URL(r.url());
-    if (r.status() >= 400 && !url.pathname.startsWith('/api/')) page.problems.push(`HTTP ${r.status()} for ${url.pathname}`);
-  });
-  return page;
-}
-
-async function done(page) {
-  const context = page.context();
-  contexts.delete(context);
-  await context.close();
-}
-
-function noProblems(page) {
-  assert.deepEqual(page.problems, [], 'console errors or CSP violations on the page');
-}
-
-async function shot(page, name, opts = {}) {
-  mkdirSync(OUT, { recursive: true });
-  await page.screenshot({ path: path.join(OUT, name), ...opts });
-}
+const newPage = (opts) => pages.open(opts);
+const done = (page) => pages.close(page);
 
 async function gotoApp(page, hash = '') {
   await page.goto(server.base + '/' + hash);
 }
 
 async function login(page, username, password = PASSWORD) {
-  await gotoApp(page);
-  await page.getByLabel('Tên đăng nhập').fill(username);
-  await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.locator('#app-view').waitFor({ state: 'visible' });
+  await signIn(page, server.base, username, password);
   await page.locator('#unit-tree [role="treeitem"]').first().waitFor();
 }
 
@@ -100,33 +47,6 @@ async function focusedTreeItem(page) {
       level: el.getAttribute('aria-level'),
       outline: getComputedStyle(el.querySelector('.tree-row')).outlineStyle,
     };
-  });
-}
-
-async function noHorizontalScroll(page, what) {
-  const m = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-    body: document.body.scrollWidth,
-  }));
-  assert.ok(m.scroll <= m.client && m.body <= m.client,
-    `${what}: horizontal scrolling (scrollWidth ${m.scroll}/${m.body} > ${m.client})`);
-}
-
-// Visible interactive elements smaller than 40 px in height (touch targets).
-async function smallTargets(page) {
-  return page.evaluate(() => {
-    // For check boxes and radio buttons the target is their label row.
-    const sel = 'a[href], button, input:not([type="checkbox"]):not([type="radio"]), select, textarea, [role="treeitem"] > .tree-row, .tree-twisty:not(.tree-twisty--leaf), .field--check label, .choice__label';
-    const out = [];
-    for (const el of document.querySelectorAll(sel)) {
-      const r = el.getBoundingClientRect();
-      const cs = getComputedStyle(el);
-      if (!r.width || !r.height || cs.visibility === 'hidden') continue;
-      if (el.classList.contains('skip-link')) continue; // off-screen until focused
-      if (r.height < 40 || r.width < 40) out.push(`${el.tagName.toLowerCase()}#${el.id || ''}.${el.className} "${(el.textContent || '').trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
-    }
-    return out;
   });
 }
 
@@ -923,7 +843,7 @@ let cleaned = false;
 async function cleanup() {
   if (cleaned) return;
   cleaned = true;
-  for (const c of contexts) await c.close().catch(() => {});
+  if (pages) await pages.closeAll();
   if (browser) await browser.close().catch(() => {});
   if (server) await server.stop().catch(() => {});
   if (store) store.cleanup();
@@ -940,12 +860,8 @@ try {
   const r = cli(store, ['people', 'add', '--unit', 'THPT-CVA', '--name', 'Đỗ Thu Hằng', '--kind', 'teacher'], '001185012345\n');
   if (r.status !== 0) throw new Error('people add failed: ' + r.stderr);
   server = await new Server(store).start();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-quic',
-      '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch(chromium);
+  pages = new Pages(browser);
   failed = await run(SUITE);
 } catch (e) {
   console.log('not ok - e2e setup');

@@ -5,7 +5,8 @@
 
 import { api } from './api.js';
 import { h, unitHref } from './dom.js';
-import { t, word, formatAgo, formatDate, formatDay } from './i18n.js';
+import { t, word, formatAgo, formatDay } from './i18n.js';
+import { PartsView, field, msgText, requestError, setBusy, time } from './ui.js';
 import { title } from './views.js';
 
 const TOKEN_DAYS = [7, 30, 90, 180, 365, 730];
@@ -70,23 +71,8 @@ export function deviceName(ua) {
 
 /* ---- messages, fields ----------------------------------------------------------------- */
 
-// A message is { key, params, text, kind }; a server text (the fallback) wins over the key.
-// params may be a function, so that words inside it follow a change of language.
-function msgText(m) {
-  if (!m) return '';
-  if (m.text) return m.text;
-  return t(m.key, typeof m.params === 'function' ? m.params() : m.params);
-}
-
 function retryMinutes(seconds) {
   return Math.max(1, Math.ceil((seconds || 900) / 60));
-}
-
-// Errors that belong to no field: the connection, the server, or its own words.
-function requestError(e) {
-  if (e.status === 0) return { key: 'error.network', kind: 'error' };
-  if (e.status >= 500) return { key: 'error.server', params: { status: e.status }, kind: 'error' };
-  return e.message ? { text: e.message, kind: 'error' } : { key: 'error.generic', kind: 'error' };
 }
 
 // The rules the server checks a new password against, by the error code it answers.
@@ -126,48 +112,6 @@ function tokenError(e) {
   return { field: null, msg: requestError(e) };
 }
 
-// What was typed in the fields under `root` (by id), and which of them had the focus.
-function capture(root) {
-  const values = new Map();
-  for (const el of root.querySelectorAll('input[id], select[id], textarea[id]')) {
-    values.set(el.id, el.type === 'checkbox' || el.type === 'radio' ? el.checked : el.value);
-  }
-  const active = document.activeElement;
-  return { values, focus: active && active.id && root.contains(active) ? active.id : null };
-}
-
-function restore(root, saved, skip = []) {
-  for (const [id, v] of saved.values) {
-    if (skip.includes(id)) continue;
-    const el = root.querySelector(`#${CSS.escape(id)}`);
-    if (!el || el.readOnly) continue;
-    if (typeof v === 'boolean') el.checked = v;
-    else el.value = v;
-  }
-  if (saved.focus) {
-    const el = root.querySelector(`#${CSS.escape(saved.focus)}`);
-    if (el) el.focus();
-  }
-}
-
-// A labelled field with an optional hint (above the control, or below it when it
-// describes the choice made) and a place for its error.
-function field({ id, label, hint, hintBelow = false, error, input, control = 'input', children = null }) {
-  const described = [hint ? `${id}-hint` : null, `${id}-error`].filter(Boolean).join(' ');
-  const hintEl = hint ? h('p', { class: 'field__hint', id: `${id}-hint` }, hint) : null;
-  return h('div', { class: 'field' },
-    h('label', { for: id }, label),
-    hintBelow ? null : hintEl,
-    h(control, { id, 'aria-describedby': described, 'aria-invalid': error ? 'true' : 'false', ...input }, children),
-    hintBelow ? hintEl : null,
-    h('p', { class: 'field__error', id: `${id}-error`, hidden: !error }, msgText(error)));
-}
-
-function time(iso, text) {
-  if (!iso) return t('common.none');
-  return h('time', { datetime: iso, title: text ? formatDate(iso) : null }, text ?? formatDate(iso));
-}
-
 function card(name, heading, extra, ...body) {
   const id = `acct-${name}`;
   return h('section', { class: `card account-card account-card--${name}`, 'aria-labelledby': id },
@@ -183,20 +127,11 @@ function tokenState(tok, now = Date.now()) {
 
 const TOKEN_STATE_PILL = { active: 'active', expired: 'inactive', revoked: 'closed' };
 
-function setBusy(button, busy, key) {
-  if (!button) return;
-  if (busy) button.setAttribute('aria-disabled', 'true');
-  else button.removeAttribute('aria-disabled');
-  button.textContent = t(key);
-}
-
 /* ---- the page ------------------------------------------------------------------------------ */
 
-export class AccountView {
+export class AccountView extends PartsView {
   constructor(ctx) {
-    this.ctx = ctx;
-    this.el = null;
-    this.parts = {};            // the drawn sections, by name, in page order
+    super(ctx);
     this.unit = null;           // the account's unit (for its name) when it could be read
     this.sessions = null;
     this.sessionsError = null;
@@ -242,74 +177,15 @@ export class AccountView {
     return t('account.title');
   }
 
+  drawers() {
+    return { profile: this.drawProfile, password: this.drawPassword, sessions: this.drawSessions, tokens: this.drawTokens };
+  }
+
   render(el) {
-    const saved = this.el === el ? capture(el) : null;
-    this.el = el;
-    this.parts = {
-      profile: this.drawProfile(),
-      password: this.drawPassword(),
-      sessions: this.drawSessions(),
-      tokens: this.drawTokens(),
-    };
-    el.replaceChildren(
+    this.renderParts(el,
       h('header', { class: 'page-head' },
         title(t('account.title')),
-        h('p', { class: 'page-subtitle' }, t('account.intro'))),
-      ...Object.values(this.parts));
-    if (saved) restore(el, saved);
-  }
-
-  // Draw one section again, keeping what was typed in it (except the fields in `clear`).
-  // False when the page is no longer shown.
-  redraw(name, clear = []) {
-    const old = this.parts[name];
-    if (!old || !old.isConnected) return false;
-    const saved = capture(old);
-    const draw = { profile: this.drawProfile, password: this.drawPassword, sessions: this.drawSessions, tokens: this.drawTokens }[name];
-    const next = draw.call(this);
-    old.replaceWith(next);
-    this.parts[name] = next;
-    restore(next, saved, clear);
-    return true;
-  }
-
-  find(part, id) {
-    const root = this.parts[part];
-    return root && root.isConnected ? root.querySelector(`#${id}`) : null;
-  }
-
-  focus(part, id) {
-    const el = this.find(part, id);
-    if (el) el.focus();
-  }
-
-  say(m) {
-    if (m && this.ctx.announce) this.ctx.announce(msgText(m));
-  }
-
-  message(m) {
-    if (!m) return null;
-    const cls = m.kind === 'error' ? 'alert' : m.kind === 'success' ? 'notice notice--success' : 'notice';
-    return h('p', { class: `${cls} account-msg` }, msgText(m));
-  }
-
-  loadError(key, retry) {
-    return h('div', { class: 'alert load-error' },
-      h('p', null, t(key)),
-      h('button', { type: 'button', class: 'button button--secondary button--small', onclick: retry }, t('common.retry')));
-  }
-
-  // Forget the error of one field as soon as it is edited.
-  clearError(state, key, part, id) {
-    if (!state.errors[key]) return;
-    delete state.errors[key];
-    const input = this.find(part, id);
-    const err = this.find(part, `${id}-error`);
-    if (input) input.setAttribute('aria-invalid', 'false');
-    if (err) {
-      err.hidden = true;
-      err.textContent = '';
-    }
+        h('p', { class: 'page-subtitle' }, t('account.intro'))));
   }
 
   /* ---- profile ---- */
@@ -771,29 +647,5 @@ export class AccountView {
     if (!this.redraw('tokens')) return;
     this.focus('tokens', 'acct-tokens');
     this.say(msg);
-  }
-
-  // A modal question; resolves true when the action is confirmed. Escape cancels.
-  confirm({ heading, text, action }) {
-    return new Promise((resolve) => {
-      const cancel = h('button', { type: 'button', class: 'button button--secondary' }, t('common.cancel'));
-      const ok = h('button', { type: 'button', class: 'button button--danger' }, action);
-      const dlg = h('dialog', {
-        class: 'dialog', role: 'alertdialog',
-        'aria-labelledby': 'acct-dialog-title', 'aria-describedby': 'acct-dialog-text',
-      },
-      h('h2', { class: 'dialog__title', id: 'acct-dialog-title' }, heading),
-      h('p', { class: 'dialog__text', id: 'acct-dialog-text' }, text),
-      h('div', { class: 'dialog__actions' }, cancel, ok));
-      cancel.addEventListener('click', () => dlg.close('cancel'));
-      ok.addEventListener('click', () => dlg.close('confirm'));
-      dlg.addEventListener('close', () => {
-        dlg.remove();
-        resolve(dlg.returnValue === 'confirm');
-      });
-      (this.el || document.body).appendChild(dlg);
-      dlg.showModal();
-      cancel.focus();
-    });
   }
 }

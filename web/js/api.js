@@ -14,6 +14,7 @@ export class ApiError extends Error {
     this.code = e.code || '';
     this.field = e.field || '';
     this.retryAfter = retryAfter;  // seconds, from Retry-After, or null
+    this.body = body;              // the whole answer (e.g. the per-row report of a batch)
   }
 }
 
@@ -28,7 +29,8 @@ export function onAuthLost(fn) {
 
 /**
  * request('GET', '/api/v1/units', { query: {parent: ''} })
- * Options: query (object), body (JSON), signal, expect401 (do not treat 401 as a lost session).
+ * Options: query (object), body (JSON), raw (a string or Blob sent as it is, with
+ * rawType as its Content-Type), signal, expect401 (do not treat 401 as a lost session).
  */
 export async function request(method, path, opts = {}) {
   let url = path;
@@ -46,6 +48,9 @@ export async function request(method, path, opts = {}) {
   if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(opts.body);
+  } else if (opts.raw !== undefined) {
+    headers['Content-Type'] = opts.rawType || 'application/octet-stream';
+    init.body = opts.raw;
   }
   let res;
   try {
@@ -89,6 +94,40 @@ export const api = {
   createToken: (name, scope, days) =>
     request('POST', '/api/v1/tokens', { body: { name, scope, expires_in_days: days } }),
   revokeToken: (id) => request('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`),
+
+  // Verifiable credentials (diplomas and the like), their issuers' keys and the trust registry.
+  credentials: (query, signal) => request('GET', '/api/v1/credentials', { query, signal }),
+  credential: (id, signal) => request('GET', credPath(id), { signal }),
+  publicCredential: (id, signal) => request('GET', `${credPath(id)}/public`, { signal }),
+  // CSV file (a File or a string) → the batch report; dryRun only validates.
+  issueBatch: ({ issuer, type, dryRun = false, skipInvalid = false }, csv) =>
+    request('POST', '/api/v1/credentials/batches', {
+      query: { issuer, type, dryRun: dryRun ? 1 : undefined, skipInvalid: skipInvalid ? 1 : undefined },
+      raw: csv,
+      rawType: 'text/csv',
+    }),
+  // action: revoke | suspend | reinstate
+  setCredentialStatus: (id, action, reason) => request('POST', `${credPath(id)}/${action}`, { body: { reason } }),
+  // The credential's JSON text, sent exactly as given.
+  verify: (text, signal) => request('POST', '/api/v1/verify', { raw: text, rawType: 'application/json', signal }),
+  keys: (code, signal) => request('GET', `/api/v1/units/${encodeURIComponent(code)}/keys`, { signal }),
+  rotateKey: (code) => request('POST', `/api/v1/units/${encodeURIComponent(code)}/keys:rotate`),
+  trust: (signal) => request('GET', '/api/v1/trust-registry', { signal }),
+  putTrust: (code, body) => request('PUT', `/api/v1/trust-registry/${encodeURIComponent(code)}`, { body }),
+  removeTrust: (code) => request('DELETE', `/api/v1/trust-registry/${encodeURIComponent(code)}`),
+  schema: (type, signal) => request('GET', `/schemas/${encodeURIComponent(type)}.input.json`, { signal }),
+};
+
+function credPath(id) {
+  return `/api/v1/credentials/${encodeURIComponent(id)}`;
+}
+
+// Plain links (downloads, pages) rather than calls.
+export const links = {
+  pdf: (id) => `${credPath(id)}/pdf`,
+  verifyPage: (id) => `/verify?id=${encodeURIComponent(id)}`,
+  trustExport: '/api/v1/trust-registry:export',
+  didDocument: (code) => `/units/${encodeURIComponent(code)}/did.json`,
 };
 
 // Every page of a unit list (children of a unit), up to `max` units.

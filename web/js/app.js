@@ -1,8 +1,10 @@
 // edudx web UI: start-up, sign-in, the signed-in shell and hash routing
-// (#/, #/units/CODE and #/account). Plain ES modules, no framework.
+// (#/, #/units/CODE, #/account and, for admins, #/credentials…, #/units/CODE/keys
+// and #/trust). Plain ES modules, no framework.
 
 import { AccountView } from './account.js';
 import { api, allUnits, onAuthLost, setCsrf } from './api.js';
+import { CredListView, CredView, IssueView, KeysView, TrustView } from './credentials.js';
 import { $, h, unitHref } from './dom.js';
 import { onLangChange, savedLang, setLang, t, word } from './i18n.js';
 import { UnitSearch } from './search.js';
@@ -10,6 +12,7 @@ import { UnitTree } from './tree.js';
 import { HomeView, MessageView, UnitView } from './views.js';
 
 const narrow = window.matchMedia('(max-width: 900px)');
+const ADMIN_ROLES = new Set(['ministry_admin', 'unit_admin']);
 
 const ctx = {
   user: null,
@@ -155,6 +158,16 @@ function wireShell() {
     if (e.target.closest('a[href^="#/"]')) focusNext = true;
   });
   $('#brand-link').addEventListener('click', () => { focusNext = true; });
+  $('#side-nav').addEventListener('click', (e) => {
+    const a = e.target.closest('a[href^="#/"]');
+    if (!a) return;
+    focusNext = true;
+    if (narrow.matches) setTreeOpen(false);
+    if (location.hash === a.getAttribute('href')) {
+      e.preventDefault();
+      route(); // already there: load it afresh
+    }
+  });
 }
 
 /* ---- sign-in -------------------------------------------------------------------------- */
@@ -279,6 +292,7 @@ function signedOutLocally() {
   ctx.user = null;
   ctx.roots = [];
   view = null;
+  $('#side-nav').hidden = true;
   if (routeCtrl) routeCtrl.abort();
   tree.reset();
   search.reset();
@@ -410,17 +424,56 @@ async function loadRoots() {
 function parseHash() {
   const hash = location.hash || '';
   if (!hash.startsWith('#/')) return { name: 'home' };
-  const parts = hash.slice(2).split('/').filter(Boolean);
-  if (parts.length === 0) return { name: 'home' };
-  if (parts[0] === 'account' && parts.length === 1) return { name: 'account' };
-  if (parts[0] === 'units' && parts.length === 2) {
-    try {
-      return { name: 'unit', code: decodeURIComponent(parts[1]) };
-    } catch {
-      return { name: 'notfound' };
-    }
+  const [path, qs] = hash.slice(2).split('?');
+  const query = new URLSearchParams(qs || '');
+  let parts;
+  try {
+    parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return { name: 'notfound' };
   }
+  const [a, b, c] = parts;
+  if (parts.length === 0) return { name: 'home' };
+  if (a === 'account' && parts.length === 1) return { name: 'account' };
+  if (a === 'units' && parts.length === 2) return { name: 'unit', code: b };
+  if (a === 'units' && parts.length === 3 && c === 'keys') return { name: 'keys', code: b };
+  if (a === 'credentials' && parts.length === 1) return { name: 'credentials', query };
+  if (a === 'credentials' && parts.length === 2 && b === 'issue') return { name: 'issue', query };
+  if (a === 'credentials' && parts.length === 2) return { name: 'credential', id: b };
+  if (a === 'trust' && parts.length === 1) return { name: 'trust' };
   return { name: 'notfound' };
+}
+
+function makeView(r) {
+  switch (r.name) {
+    case 'home': return new HomeView(ctx);
+    case 'unit': return new UnitView(ctx, r.code);
+    case 'account': return new AccountView(ctx);
+    case 'keys': return new KeysView(ctx, r.code);
+    case 'credentials': return new CredListView(ctx, r.query);
+    case 'issue': return new IssueView(ctx, r.query);
+    case 'credential': return new CredView(ctx, r.id);
+    case 'trust': return new TrustView(ctx);
+    default: return new MessageView(ctx, 'page.notfound_title', 'page.notfound');
+  }
+}
+
+// The section of the side navigation a route belongs to.
+function navSection(r) {
+  if (['credentials', 'issue', 'credential', 'keys'].includes(r.name)) return 'credentials';
+  if (r.name === 'trust') return 'trust';
+  if (r.name === 'home' || r.name === 'unit') return 'home';
+  return null;
+}
+
+function syncSideNav(r) {
+  const nav = $('#side-nav');
+  nav.hidden = !ctx.user || !ADMIN_ROLES.has(ctx.user.role);
+  const current = navSection(r);
+  for (const a of nav.querySelectorAll('[data-nav]')) {
+    if (a.dataset.nav === current) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
 }
 
 // how: 'tree' keeps the focus in the tree (unless the tree panel closes on a phone).
@@ -443,11 +496,9 @@ async function route() {
   const ctrl = new AbortController();
   routeCtrl = ctrl;
   const el = $('#view');
-  let next;
-  if (r.name === 'home') {
-    next = new HomeView(ctx);
-  } else if (r.name === 'unit' || r.name === 'account') {
-    next = r.name === 'unit' ? new UnitView(ctx, r.code) : new AccountView(ctx);
+  let next = makeView(r);
+  syncSideNav(r);
+  if (r.name !== 'home' && r.name !== 'notfound') {
     $('#main').setAttribute('aria-busy', 'true');
     const loading = setTimeout(() => {
       if (seq === routeSeq) el.replaceChildren(h('p', { class: 'loading-line', role: 'status' }, t('app.loading')));
@@ -455,14 +506,16 @@ async function route() {
     let ok;
     try {
       ok = await next.load(ctrl.signal);
+    } catch (e) {
+      if (e && e.name === 'AbortError') return;
+      next.error = e;
+      ok = false;
     } finally {
       clearTimeout(loading);
       $('#main').removeAttribute('aria-busy');
     }
     if (seq !== routeSeq || !ctx.user) return;
-    if (!ok) next = errorView(next.error, r.code);
-  } else {
-    next = new MessageView(ctx, 'page.notfound_title', 'page.notfound');
+    if (!ok) next = next.failure ? next.failure() : errorView(next.error, r.code);
   }
   if (seq !== routeSeq || !ctx.user) return;
   view = next;

@@ -150,7 +150,12 @@ export class UnitView {
       h('header', { class: 'page-head' },
         title(u.name),
         en && u.name_en ? h('p', { class: 'page-subtitle', lang: 'en' }, u.name_en) : null,
-        h('div', { class: 'page-meta' }, h('span', { class: 'code' }, u.code), badge(u.type), statusPill(u.status))),
+        h('div', { class: 'page-meta' }, h('span', { class: 'code' }, u.code), badge(u.type), statusPill(u.status)),
+        ADMIN_ROLES.has(this.ctx.user.role)
+          ? h('div', { class: 'page-actions' },
+            h('a', { class: 'button button--secondary button--small', href: `#/credentials?issuer=${encodeURIComponent(u.code)}` }, t('unit.credentials')),
+            h('a', { class: 'button button--secondary button--small', href: `${unitHref(u.code)}/keys` }, t('unit.keys')))
+          : null),
       section('unit-details', [t('unit.details')],
         h('dl', { class: 'facts' }, facts.map(([k, v]) => h('div', null, h('dt', null, t(k)), h('dd', null, v))))),
       this.renderChildren(),
