@@ -142,6 +142,7 @@ fi
 [ -f tests/interop/interop.mjs ] && suite interop node tests/interop/interop.mjs
 suite cli node tests/cli/cli.mjs
 suite crash node tests/cli/crash.mjs
+[ -f tests/cli/crash_credentials.mjs ] && suite crash-credentials node tests/cli/crash_credentials.mjs
 [ -f tests/e2e/shell.mjs ] && suite e2e node tests/e2e/shell.mjs
 [ -f tests/e2e/credentials.mjs ] && suite e2e-credentials node tests/e2e/credentials.mjs
 

@@ -20,7 +20,10 @@ static int types_text(edx_arena *a, json_t *types, char **out, edx_err *err)
         *out = "*";
         return 0;
     }
-    if (json_is_string(types) && strcmp(json_string_value(types), "*") == 0) {
+    if ((json_is_string(types) && strcmp(json_string_value(types), "*") == 0) ||
+        (json_array_size(types) == 1 &&
+         json_is_string(json_array_get(types, 0)) &&
+         strcmp(json_string_value(json_array_get(types, 0)), "*") == 0)) {
         *out = "*";
         return 0;
     }
