@@ -277,6 +277,8 @@ typedef struct item {
     int64_t list_id, seq, slot, index;
     char *doc;
     size_t doc_len;
+    char *search_key;             /* malloc'd by the worker */
+    char nid_hash[EDX_SHA256_HEX]; /* "" when none */
     int rc;
     int done; /* set by the worker that signed it (under run.mu) */
 } item;
@@ -326,6 +328,16 @@ static void *sign_worker(void *arg)
                                    &r->thread_err[w->tid])
                      : edx_err_nomem(&r->thread_err[w->tid]);
         json_decref(doc);
+        /* The row's other derived columns, here rather than on the inserting thread. */
+        if (rc == 0) {
+            edx_arena ka;
+            edx_arena_init(&ka, 512);
+            char *key = edx_utf8_search_key(&ka, it->name);
+            it->search_key = key ? strdup(key) : NULL;
+            edx_arena_free(&ka);
+            if (!it->search_key) rc = edx_err_nomem(&r->thread_err[w->tid]);
+            if (it->nid && r->env->nid_key) edx_nid_hash(r->env->nid_key, it->nid, it->nid_hash);
+        }
         pthread_mutex_lock(&r->mu);
         it->rc = rc;
         it->done = 1;
@@ -335,14 +347,14 @@ static void *sign_worker(void *arg)
     return NULL;
 }
 
-static int insert_rows(run *r, size_t start, size_t n, edx_arena *scratch, edx_err *err);
+static int insert_rows(run *r, size_t start, size_t n, edx_err *err);
 
 /*
  * Sign every item on the worker threads and insert them here in order, in
  * groups of INSERT_ROWS, as soon as each group is signed: the store's work
  * overlaps the signing.
  */
-static int sign_and_insert(run *r, edx_arena *scratch, edx_err *err)
+static int sign_and_insert(run *r, edx_err *err)
 {
     pthread_t th[MAX_THREADS];
     worker w[MAX_THREADS];
@@ -374,7 +386,7 @@ static int sign_and_insert(run *r, edx_arena *scratch, edx_err *err)
                 }
             break;
         }
-        rc = insert_rows(r, start, n, scratch, err);
+        rc = insert_rows(r, start, n, err);
     }
     pthread_mutex_lock(&r->mu);
     r->stop = rc < 0;
@@ -440,9 +452,8 @@ static int drop_existing(run *r, long *existing, edx_err *err)
     return 0;
 }
 
-static int insert_rows(run *r, size_t start, size_t n, edx_arena *scratch, edx_err *err)
+static int insert_rows(run *r, size_t start, size_t n, edx_err *err)
 {
-    char nid_hash[EDX_SHA256_HEX * INSERT_ROWS];
     edx_dbv args[INSERT_ROWS * INSERT_COLS];
     edx_buf sql = EDX_BUF_INIT;
     edx_buf_puts(&sql, "INSERT INTO credentials (uid, unit_id, type, external_id, subject_name,"
@@ -451,38 +462,28 @@ static int insert_rows(run *r, size_t start, size_t n, edx_arena *scratch, edx_e
     for (size_t i = 0; i < n; i++) {
         item *it = &r->items[start + i];
         edx_dbv *v = &args[i * INSERT_COLS];
-        char *h = NULL;
-        if (it->nid && r->env->nid_key) {
-            h = &nid_hash[i * EDX_SHA256_HEX];
-            edx_nid_hash(r->env->nid_key, it->nid, h);
-        }
         v[0] = EDX_DB_TEXT(it->uid);
         v[1] = EDX_DB_INT(r->unit.id);
         v[2] = EDX_DB_TEXT(edx_cred_type_name(r->b.type));
         v[3] = EDX_DB_TEXT(it->external_id);
         v[4] = EDX_DB_TEXT(it->name);
-        v[5] = EDX_DB_TEXT(edx_utf8_search_key(scratch, it->name));
-        v[6] = EDX_DB_TEXT(h);
+        v[5] = EDX_DB_TEXT(it->search_key);
+        v[6] = EDX_DB_TEXT(it->nid_hash[0] ? it->nid_hash : NULL);
         v[7] = EDX_DB_INT(it->list_id);
         v[8] = EDX_DB_INT(it->slot);
         v[9] = EDX_DB_INT(it->index);
         v[10] = EDX_DB_INT(r->key_id);
         v[11] = EDX_DB_INT(r->b.now);
         v[12] = EDX_DB_TEXT(it->doc);
-        if (!v[5].s) {
-            edx_buf_free(&sql);
-            return edx_err_nomem(err);
-        }
         edx_buf_puts(&sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     }
     int rc = sql.oom ? edx_err_nomem(err)
                      : edx_db_exec(r->db, sql.data, args, (int)(n * INSERT_COLS), err);
     edx_buf_free(&sql);
-    edx_wipe(nid_hash, sizeof nid_hash);
     return rc < 0 ? rc : 0;
 }
 
-static int issue_chunk(run *r, edx_arena *scratch, edx_issue_report *rep, edx_err *err)
+static int issue_chunk(run *r, edx_issue_report *rep, edx_err *err)
 {
     long existing = 0;
     int rc = edx_db_begin(r->db, err);
@@ -513,7 +514,7 @@ static int issue_chunk(run *r, edx_arena *scratch, edx_issue_report *rep, edx_er
             cred_uuid_new(it->uid);
         }
     }
-    if ((rc = sign_and_insert(r, scratch, err)) < 0) goto fail;
+    if ((rc = sign_and_insert(r, err)) < 0) goto fail;
     {
         char target[64];
         snprintf(target, sizeof target, "unit:%s", r->unit.code);
@@ -546,6 +547,8 @@ static void items_clear(run *r)
     for (size_t i = 0; i < r->nitems; i++) {
         json_decref(r->items[i].rec);
         free(r->items[i].doc);
+        free(r->items[i].search_key);
+        edx_wipe(r->items[i].nid_hash, sizeof r->items[i].nid_hash);
     }
     r->nitems = 0;
 }
@@ -639,7 +642,7 @@ static int issue_run(edx_db *db, edx_arena *a, const edx_principal *p, const edx
                 if (rc == 0 && done_rows >= total) break;
                 continue;
             }
-            rc = issue_chunk(&r, &scratch, rep, err);
+            rc = issue_chunk(&r, rep, err);
             items_clear(&r);
             if (rc < 0) goto done;
             edx_arena_reset(&scratch);

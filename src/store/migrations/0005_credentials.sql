@@ -53,12 +53,12 @@ CREATE TABLE credentials (
     status_at {{INT}},
     issued_at {{INT}} NOT NULL,
     document TEXT NOT NULL,
-    UNIQUE (unit_id, external_id),
-    UNIQUE (list_id, list_slot)
+    UNIQUE (unit_id, external_id)
 );
--- Indexes are chosen so that issuing appends: uid is a UUIDv7 (time-ordered), slots are
--- handed out in order (the published index is a bijection of the slot). Only credentials
--- that are not active are indexed by list, for re-signing status lists.
+-- Indexes are chosen so that issuing appends: uid is a UUIDv7 (time-ordered). Slots are
+-- handed out in order under the issuer's lock and the published index is a bijection of the
+-- slot, so (list_id, list_index) is unique without an index to maintain on every insert.
+-- Only credentials that are not active are indexed by list, for re-signing status lists.
 CREATE INDEX credentials_inactive ON credentials (list_id, status) WHERE status <> 'active';
 
 -- Issuers accredited by the Ministry: which unit, from when to when, for which types.
