@@ -43,7 +43,8 @@ static const char usage_credential[] =
     "  list [--issuer UNIT] [--type T] [--status S] [--q TEXT] [--limit N]\n"
     "  render ID --pdf FILE an A4 PDF with a QR code linking to /verify\n"
     "  keys UNIT [--rotate] the unit's signing keys; --rotate retires the active key\n"
-    "  status-export --out DIR   every status list, for offline verifiers\n";
+    "  status-export --out DIR   every status list, for offline verifiers\n"
+    "  export --out FILE [--issuer UNIT]   every stored credential, one JSON per line\n";
 
 static void progress(void *ctx, long done, long total)
 {
@@ -432,6 +433,12 @@ done:
 
 /* ---- the rest ---------------------------------------------------------------------------------- */
 
+static int export_line(void *ctx, const char *doc, size_t len)
+{
+    FILE *f = ctx;
+    return fwrite(doc, 1, len, f) == len && fputc('\n', f) != EOF ? 0 : -1;
+}
+
 static int cmd_status_export(cli_ctx *x, const edx_cred_env *env, const char *dir)
 {
     edx_rows *r = NULL;
@@ -558,6 +565,29 @@ int cli_credential(int argc, char **argv)
         rc = cli_has(o, n, "rotate")
                  ? edx_cred_key_rotate(x.db, &x.a, &x.sys, &env, pos[1], &out, &x.e)
                  : edx_cred_keys_list(x.db, &x.a, &x.sys, pos[1], &out, &x.e);
+    } else if (strcmp(cmd, "export") == 0) {
+        const char *file = cli_val(o, n, "out");
+        if (!file) {
+            rc = cli_usage_error(usage_credential, "export needs --out FILE");
+            goto done;
+        }
+        FILE *f = strcmp(file, "-") == 0 ? stdout : fopen(file, "wb");
+        if (!f) {
+            fprintf(stderr, "edudx credential export: cannot write %s: %s\n", file, strerror(errno));
+            rc = 2;
+            goto done;
+        }
+        long count = 0;
+        rc = edx_cred_export(x.db, &x.a, &x.sys, cli_val(o, n, "issuer"), export_line, f, &count,
+                             &x.e);
+        if ((f != stdout && fclose(f) != 0) && rc == 0) rc = edx_err_set(&x.e, EDX_EIO, 500, "io", "", "writing %s failed", file);
+        if (rc < 0) {
+            rc = cli_fail("credential export", &x.e);
+            goto done;
+        }
+        fprintf(stderr, "exported %ld credentials\n", count);
+        rc = 0;
+        goto done;
     } else if (strcmp(cmd, "status-export") == 0) {
         if (!cli_val(o, n, "out")) {
             rc = cli_usage_error(usage_credential, "status-export needs --out DIR");

@@ -217,6 +217,15 @@ typedef struct edx_cred_query {
 int edx_cred_list(edx_db *db, edx_arena *a, const edx_principal *p, const edx_cred_query *q,
                   json_t **out, edx_err *err);
 
+/*
+ * Every stored credential of `issuer`'s subtree (all when NULL, for the
+ * system principal) as its signed JCS text, in issue order, to `emit`. For
+ * delivery to wallets and national systems, and for offline checks.
+ */
+int edx_cred_export(edx_db *db, edx_arena *a, const edx_principal *p, const char *issuer,
+                    int (*emit)(void *ctx, const char *doc, size_t len), void *ctx, long *count,
+                    edx_err *err);
+
 /* action: "revoke", "suspend", "reinstate". Audited; the status list is re-signed. */
 int edx_cred_set_status(edx_db *db, edx_arena *a, const edx_principal *p, const edx_cred_env *env,
                         const char *id, const char *action, const char *reason, json_t **out,

@@ -386,8 +386,15 @@ static int load_one(edx_db *db, edx_arena *a, const char *id, int with_doc, json
         if (summary && !(*summary = cred_row(r, NULL))) rc = edx_err_nomem(err);
         if (path) *path = edx_arena_strdup(a, edx_rows_text(r, 12));
         if (with_doc && doc && rc > 0) {
-            const char *t = edx_rows_text(r, 13);
-            if (edx_jcs_parse(t, strlen(t), doc, err) != 0) rc = EDX_EINTERNAL;
+            size_t zl = 0;
+            const void *z = edx_rows_blob(r, 13, &zl);
+            edx_buf t = EDX_BUF_INIT;
+            if (!z || edx_inflate(z, zl, 16u << 20, &t) != 0)
+                rc = edx_err_set(err, EDX_EINTERNAL, 500, "internal", "",
+                                 "a stored credential cannot be read");
+            else if (edx_jcs_parse(t.data, t.len, doc, err) != 0)
+                rc = EDX_EINTERNAL;
+            edx_buf_free(&t);
         }
     }
     edx_rows_close(r);
@@ -545,4 +552,52 @@ int edx_cred_set_status(edx_db *db, edx_arena *a, const edx_principal *p, const 
 fail:
     edx_db_rollback(db);
     return rc;
+}
+
+int edx_cred_export(edx_db *db, edx_arena *a, const edx_principal *p, const char *issuer,
+                    int (*emit)(void *ctx, const char *doc, size_t len), void *ctx, long *count,
+                    edx_err *err)
+{
+    const char *from = "/";
+    char *end = NULL;
+    *count = 0;
+    if (issuer) {
+        edx_unit_ref u;
+        int rc = edx_unit_ref_get(db, a, p, issuer, 0, "issuer", &u, err);
+        if (rc < 0) return rc;
+        from = u.path;
+    } else if (p->via != EDX_AUTH_SYSTEM && p->role != EDX_ROLE_MINISTRY_ADMIN) {
+        if (!p->unit_path) return edx_err_forbidden(err, "your account has no unit");
+        from = p->unit_path;
+    }
+    end = edx_arena_strdup(a, from);
+    if (!end) return edx_err_nomem(err);
+    size_t n = strlen(end);
+    if (n > 1) end[n - 1] = '0';
+    else end = "0";
+    edx_rows *r = NULL;
+    edx_buf t = EDX_BUF_INIT;
+    int rc = edx_db_query(db, &r,
+                          "SELECT c.document FROM credentials c JOIN units u ON u.id = c.unit_id"
+                          " WHERE u.path >= ? AND u.path < ? ORDER BY c.id",
+                          EDX_DB_ARGS(EDX_DB_TEXT(from), EDX_DB_TEXT(end)), err);
+    if (rc < 0) return rc;
+    while ((rc = edx_rows_next(r, err)) > 0) {
+        size_t zl = 0;
+        const void *z = edx_rows_blob(r, 0, &zl);
+        edx_buf_reset(&t);
+        if (!z || edx_inflate(z, zl, 16u << 20, &t) != 0) {
+            rc = edx_err_set(err, EDX_EINTERNAL, 500, "internal", "",
+                             "a stored credential cannot be read");
+            break;
+        }
+        if (emit(ctx, t.data, t.len) != 0) {
+            rc = edx_err_set(err, EDX_EIO, 500, "output_failed", "", "writing the export failed");
+            break;
+        }
+        (*count)++;
+    }
+    edx_rows_close(r);
+    edx_buf_free(&t);
+    return rc < 0 ? rc : 0;
 }
