@@ -265,6 +265,19 @@ static int validate_all(rec_src *s, edx_arena *a, edx_cred_type type, unsigned c
 nomem:
     rc = edx_err_nomem(err);
 done:
+    /* A malformed-CSV error names its record in rows taken from the scratch arena: keep them. */
+    if (rc < 0 && err->nrows) {
+        edx_rowerr *rows = edx_arena_alloc(a, err->nrows * sizeof *rows);
+        if (rows) {
+            for (size_t i = 0; i < err->nrows; i++) {
+                rows[i].row = err->rows[i].row;
+                rows[i].column = edx_arena_strdup(a, err->rows[i].column ? err->rows[i].column : "");
+                rows[i].reason = edx_arena_strdup(a, err->rows[i].reason ? err->rows[i].reason : "");
+            }
+        }
+        err->rows = rows;
+        if (!rows) err->nrows = 0;
+    }
     edx_arena_free(&scratch);
     return rc;
 }

@@ -662,9 +662,10 @@ int edx_verifier_add_status_list(edx_verifier *v, const char *text, size_t len, 
         return edx_err_invalid(err, "status", "the file is not a status list credential");
     }
     if (!load_list(v, text, len, url, purpose, &l.bits, signer, why, sizeof why)) {
+        edx_err_invalid(err, "status", "status list %.200s: %s", url, why);
         json_decref(doc);
         edx_buf_free(&l.bits);
-        return edx_err_invalid(err, "status", "status list %.200s: %s", url, why);
+        return EDX_EINVAL;
     }
     offline_list *nl = realloc(v->lists, (v->nlists + 1) * sizeof *nl);
     if (!nl) {
