@@ -1,6 +1,5 @@
 #include "base/gzip.h"
 
-#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -65,68 +64,6 @@ done:
         if (out->data)
             out->data[start] = '\0';
     }
-    inflateEnd(&z);
-    return rc;
-}
-
-int edx_deflate(edx_deflater *d, const void *in, size_t n, edx_buf *out)
-{
-    z_stream *z = d->z;
-    if (!z) {
-        z = calloc(1, sizeof *z);
-        /* A 4 KiB window and small hash tables: documents are a few KiB. */
-        if (!z || deflateInit2(z, 1, Z_DEFLATED, 12, 6, Z_DEFAULT_STRATEGY) != Z_OK) {
-            free(z);
-            return -1;
-        }
-        d->z = z;
-    } else if (deflateReset(z) != Z_OK) {
-        return -1;
-    }
-    uLong bound = deflateBound(z, (uLong)n);
-    if (edx_buf_reserve(out, bound + 1) != 0) return -1;
-    z->next_in = (Bytef *)(uintptr_t)in;
-    z->avail_in = (uInt)n;
-    z->next_out = (Bytef *)out->data + out->len;
-    z->avail_out = (uInt)bound;
-    if (deflate(z, Z_FINISH) != Z_STREAM_END) return -1;
-    out->len += z->total_out;
-    out->data[out->len] = '\0';
-    return 0;
-}
-
-void edx_deflater_free(edx_deflater *d)
-{
-    if (!d->z) return;
-    deflateEnd(d->z);
-    free(d->z);
-    d->z = NULL;
-}
-
-int edx_inflate(const void *in, size_t n, size_t max, edx_buf *out)
-{
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (inflateInit(&z) != Z_OK) return -1;
-    int rc = -1;
-    size_t start = out->len;
-    z.next_in = (Bytef *)(uintptr_t)in;
-    z.avail_in = (uInt)n;
-    for (;;) {
-        if (edx_buf_reserve(out, n * 3 + 4096) != 0) break;
-        z.next_out = (Bytef *)out->data + out->len;
-        z.avail_out = (uInt)(out->cap - out->len - 1);
-        int zr = inflate(&z, Z_NO_FLUSH);
-        out->len = start + z.total_out;
-        if (out->len - start > max) break;
-        if (zr == Z_STREAM_END) {
-            rc = z.avail_in == 0 ? 0 : -1;
-            break;
-        }
-        if (zr != Z_OK || (z.avail_in == 0 && z.avail_out != 0)) break;
-    }
-    if (rc != 0) out->len = start;
-    if (out->data) out->data[out->len] = '\0';
     inflateEnd(&z);
     return rc;
 }

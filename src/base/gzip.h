@@ -20,19 +20,4 @@ int edx_gzip(const void *in, size_t n, edx_buf *out);
  */
 int edx_gunzip(const void *in, size_t n, size_t max, edx_buf *out);
 
-/*
- * zlib streams (RFC 1950) for stored documents. A deflater keeps its state
- * between calls (one per thread); small windows suit documents of a few KiB.
- */
-typedef struct edx_deflater {
-    void *z; /* z_stream, allocated on first use */
-} edx_deflater;
-
-/* Append the zlib-compressed form of in[0..n) to out; 0 or -1. */
-int edx_deflate(edx_deflater *d, const void *in, size_t n, edx_buf *out);
-void edx_deflater_free(edx_deflater *d);
-
-/* Append the inflated form of a zlib stream to out (at most `max` bytes); 0 or -1. */
-int edx_inflate(const void *in, size_t n, size_t max, edx_buf *out);
-
 #endif

@@ -21,7 +21,6 @@
 
 #include "audit/audit.h"
 #include "base/csv.h"
-#include "base/gzip.h"
 #include "base/map.h"
 #include "base/timeutil.h"
 #include "base/utf8.h"
@@ -292,7 +291,6 @@ typedef struct item {
     char *doc;
     size_t doc_len;
     char *search_key;             /* malloc'd by the worker */
-    edx_buf zdoc;                 /* the document, zlib-compressed, as stored */
     char nid_hash[EDX_SHA256_HEX]; /* "" when none */
     int rc;
     int done; /* set by the worker that signed it (under run.mu) */
@@ -310,7 +308,6 @@ typedef struct run {
     int64_t key_id;
     int have_key;
     edx_di_signer signers[MAX_THREADS];
-    edx_deflater deflaters[MAX_THREADS];
     int nthreads;
     item *items;
     size_t nitems;
@@ -352,9 +349,6 @@ static void *sign_worker(void *arg)
             it->search_key = key ? strdup(key) : NULL;
             edx_arena_free(&ka);
             if (!it->search_key) rc = edx_err_nomem(&r->thread_err[w->tid]);
-            if (rc == 0 &&
-                edx_deflate(&r->deflaters[w->tid], it->doc, it->doc_len, &it->zdoc) != 0)
-                rc = edx_err_nomem(&r->thread_err[w->tid]);
             if (it->nid && r->env->nid_key) edx_nid_hash(r->env->nid_key, it->nid, it->nid_hash);
         }
         pthread_mutex_lock(&r->mu);
@@ -493,7 +487,7 @@ static int insert_rows(run *r, size_t start, size_t n, edx_err *err)
         v[9] = EDX_DB_INT(it->index);
         v[10] = EDX_DB_INT(r->key_id);
         v[11] = EDX_DB_INT(r->b.now);
-        v[12] = EDX_DB_BLOB(it->zdoc.data, it->zdoc.len);
+        v[12] = EDX_DB_TEXT(it->doc);
         edx_buf_puts(&sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     }
     int rc = sql.oom ? edx_err_nomem(err)
@@ -567,7 +561,6 @@ static void items_clear(run *r)
         json_decref(r->items[i].rec);
         free(r->items[i].doc);
         free(r->items[i].search_key);
-        edx_buf_free(&r->items[i].zdoc);
         edx_wipe(r->items[i].nid_hash, sizeof r->items[i].nid_hash);
     }
     r->nitems = 0;
@@ -676,7 +669,6 @@ done:
     edx_db_bulk(db, 0);
     items_clear(&r);
     for (int t = 0; t < r.nthreads && r.have_key; t++) edx_di_signer_free(&r.signers[t]);
-    for (int t = 0; t < MAX_THREADS; t++) edx_deflater_free(&r.deflaters[t]);
     free(r.items);
     pthread_mutex_destroy(&r.mu);
     pthread_cond_destroy(&r.cv);
@@ -797,14 +789,6 @@ int edx_cred_issue_document(edx_db *db, edx_arena *a, const edx_principal *p,
     if (!name) name = json_string_value(json_object_get(cs, "id"));
     if (!name) name = "";
     char *key = edx_utf8_search_key(a, name);
-    edx_deflater z = {0};
-    edx_buf zdoc = EDX_BUF_INIT;
-    if (edx_deflate(&z, text, len, &zdoc) != 0) {
-        edx_deflater_free(&z);
-        edx_buf_free(&zdoc);
-        goto nomem;
-    }
-    edx_deflater_free(&z);
     rc = edx_db_exec(db,
                      "INSERT INTO credentials (uid, unit_id, type, external_id, subject_name,"
                      " search_key, nid_hash, list_id, list_slot, list_index, key_id, issued_at,"
@@ -813,9 +797,8 @@ int edx_cred_issue_document(edx_db *db, edx_arena *a, const edx_principal *p,
                                  EDX_DB_TEXT(name), EDX_DB_TEXT(key ? key : ""),
                                  EDX_DB_INT(list_id), EDX_DB_INT(first), EDX_DB_INT(index),
                                  EDX_DB_INT(key_id),
-                                 EDX_DB_INT(now), EDX_DB_BLOB(zdoc.data, zdoc.len)),
+                                 EDX_DB_INT(now), EDX_DB_TEXT(text)),
                      err);
-    edx_buf_free(&zdoc);
     if (rc == EDX_ECONFLICT) {
         rc = edx_err_set(err, EDX_ECONFLICT, 409, "already_issued", "credential.id",
                          "a credential with this id was issued already");

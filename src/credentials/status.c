@@ -386,15 +386,8 @@ static int load_one(edx_db *db, edx_arena *a, const char *id, int with_doc, json
         if (summary && !(*summary = cred_row(r, NULL))) rc = edx_err_nomem(err);
         if (path) *path = edx_arena_strdup(a, edx_rows_text(r, 12));
         if (with_doc && doc && rc > 0) {
-            size_t zl = 0;
-            const void *z = edx_rows_blob(r, 13, &zl);
-            edx_buf t = EDX_BUF_INIT;
-            if (!z || edx_inflate(z, zl, 16u << 20, &t) != 0)
-                rc = edx_err_set(err, EDX_EINTERNAL, 500, "internal", "",
-                                 "a stored credential cannot be read");
-            else if (edx_jcs_parse(t.data, t.len, doc, err) != 0)
-                rc = EDX_EINTERNAL;
-            edx_buf_free(&t);
+            const char *t = edx_rows_text(r, 13);
+            if (edx_jcs_parse(t, strlen(t), doc, err) != 0) rc = EDX_EINTERNAL;
         }
     }
     edx_rows_close(r);
@@ -576,28 +569,19 @@ int edx_cred_export(edx_db *db, edx_arena *a, const edx_principal *p, const char
     if (n > 1) end[n - 1] = '0';
     else end = "0";
     edx_rows *r = NULL;
-    edx_buf t = EDX_BUF_INIT;
     int rc = edx_db_query(db, &r,
                           "SELECT c.document FROM credentials c JOIN units u ON u.id = c.unit_id"
                           " WHERE u.path >= ? AND u.path < ? ORDER BY c.id",
                           EDX_DB_ARGS(EDX_DB_TEXT(from), EDX_DB_TEXT(end)), err);
     if (rc < 0) return rc;
     while ((rc = edx_rows_next(r, err)) > 0) {
-        size_t zl = 0;
-        const void *z = edx_rows_blob(r, 0, &zl);
-        edx_buf_reset(&t);
-        if (!z || edx_inflate(z, zl, 16u << 20, &t) != 0) {
-            rc = edx_err_set(err, EDX_EINTERNAL, 500, "internal", "",
-                             "a stored credential cannot be read");
-            break;
-        }
-        if (emit(ctx, t.data, t.len) != 0) {
+        const char *doc = edx_rows_text(r, 0);
+        if (!doc || emit(ctx, doc, strlen(doc)) != 0) {
             rc = edx_err_set(err, EDX_EIO, 500, "output_failed", "", "writing the export failed");
             break;
         }
         (*count)++;
     }
     edx_rows_close(r);
-    edx_buf_free(&t);
     return rc < 0 ? rc : 0;
 }

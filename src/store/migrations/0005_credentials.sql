@@ -35,7 +35,6 @@ CREATE TABLE cred_status_lists (
     UNIQUE (unit_id, seq)
 );
 
--- document: the signed credential's canonical (JCS) text, zlib-compressed (about 40% of its size).
 CREATE TABLE credentials (
     id {{ID}},
     uid {{CTEXT}} NOT NULL UNIQUE,
@@ -53,7 +52,7 @@ CREATE TABLE credentials (
     status_reason TEXT,
     status_at {{INT}},
     issued_at {{INT}} NOT NULL,
-    document {{BLOB}} NOT NULL,
+    document TEXT NOT NULL,
     UNIQUE (unit_id, external_id)
 );
 -- Indexes are chosen so that issuing appends: uid is a UUIDv7 (time-ordered). Slots are
