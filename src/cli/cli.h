@@ -73,6 +73,12 @@ int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((form
 /* Read a secret (password, ID number) without echo from the terminal, or one line of stdin. */
 int cli_read_secret(const char *prompt, char *buf, size_t cap, int confirm);
 
+/*
+ * Finish a command that produced *out: print it (and take it) when rc >= 0,
+ * else print the error. Returns the exit code.
+ */
+int cli_result(const char *cmd, int rc, const edx_err *e, json_t **out);
+
 /* Print JSON (pretty) to stdout. Steals the reference. */
 void cli_print_json(json_t *v);
 

@@ -599,13 +599,7 @@ int cli_credential(int argc, char **argv)
         rc = cli_usage_error(usage_credential, "unknown or incomplete command: %s", cmd);
         goto done;
     }
-    if (rc < 0) {
-        rc = cli_fail("credential", &x.e);
-    } else {
-        cli_print_json(out);
-        out = NULL;
-        rc = 0;
-    }
+    rc = cli_result("credential", rc, &x.e, &out);
 done:
     json_decref(out);
     cli_ctx_close(&x);
@@ -691,13 +685,7 @@ int cli_trust(int argc, char **argv)
         rc = cli_usage_error(usage_trust, "unknown or incomplete command: %s", pos[0]);
         goto done;
     }
-    if (rc < 0) {
-        rc = cli_fail("trust", &x.e);
-    } else {
-        cli_print_json(out);
-        out = NULL;
-        rc = 0;
-    }
+    rc = cli_result("trust", rc, &x.e, &out);
 done:
     json_decref(out);
     cli_ctx_close(&x);

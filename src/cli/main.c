@@ -247,6 +247,14 @@ int cli_read_secret(const char *prompt, char *buf, size_t cap, int confirm)
     }
 }
 
+int cli_result(const char *cmd, int rc, const edx_err *e, json_t **out)
+{
+    if (rc < 0) return cli_fail(cmd, e);
+    cli_print_json(*out);
+    *out = NULL;
+    return 0;
+}
+
 void cli_print_json(json_t *v)
 {
     char *s = json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY);

@@ -125,11 +125,8 @@ int cli_units(int argc, char **argv)
     } else if (strcmp(cmd, "show") == 0) {
         if (np != 2) {
             rc = cli_usage_error(usage_units, "which unit code?");
-        } else if ((rc = edx_unit_get(db, a, sys, pos[1], &out, e)) < 0) {
-            rc = cli_fail("units show", e);
         } else {
-            cli_print_json(out);
-            out = NULL;
+            rc = cli_result("units show", edx_unit_get(db, a, sys, pos[1], &out, e), e, &out);
         }
     } else if (strcmp(cmd, "provinces") == 0) {
         if ((rc = edx_province_list(db, &out, e)) < 0) {
@@ -198,13 +195,7 @@ int cli_people(int argc, char **argv)
         rc = cli_usage_error(usage_people, "unknown people command %s", pos[0]);
         goto done;
     }
-    if (rc < 0) {
-        rc = cli_fail("people", &x.e);
-    } else {
-        cli_print_json(out);
-        out = NULL;
-        rc = 0;
-    }
+    rc = cli_result("people", rc, &x.e, &out);
 done:
     edx_wipe(nid, sizeof nid);
     json_decref(out);

@@ -276,21 +276,33 @@ static int member_cmp(const void *pa, const void *pb)
 
 static int put_value(const json_t *v, edx_buf *b, edx_err *err, int depth);
 
-static int put_object(const json_t *v, edx_buf *b, edx_err *err, int depth)
+/*
+ * The members of `v` sorted by name (3.2.3), in `stack` when they fit, else in
+ * a heap block (*m != stack: the caller frees it). Returns the count, or -1.
+ */
+static long sorted_members(const json_t *v, jcs_member stack[JCS_STACK_MEMBERS], jcs_member **m)
 {
     size_t n = json_object_size(v);
-    jcs_member stack[JCS_STACK_MEMBERS];
-    jcs_member *m = stack;
-    if (n > JCS_STACK_MEMBERS && !(m = malloc(n * sizeof *m))) return edx_err_nomem(err);
+    *m = stack;
+    if (n > JCS_STACK_MEMBERS && !(*m = malloc(n * sizeof **m))) return -1;
     /* jansson's iterators take a non-const object but only read it here. */
     json_t *obj = (json_t *)v;
     size_t i = 0;
     for (void *it = json_object_iter(obj); it && i < n; it = json_object_iter_next(obj, it), i++) {
-        m[i].key = json_object_iter_key(it);
-        m[i].len = json_object_iter_key_len(it);
-        m[i].value = json_object_iter_value(it);
+        (*m)[i].key = json_object_iter_key(it);
+        (*m)[i].len = json_object_iter_key_len(it);
+        (*m)[i].value = json_object_iter_value(it);
     }
-    qsort(m, i, sizeof *m, member_cmp);
+    qsort(*m, i, sizeof **m, member_cmp);
+    return (long)i;
+}
+
+static int put_object(const json_t *v, edx_buf *b, edx_err *err, int depth)
+{
+    jcs_member stack[JCS_STACK_MEMBERS], *m;
+    long count = sorted_members(v, stack, &m);
+    if (count < 0) return edx_err_nomem(err);
+    size_t i = (size_t)count;
     int rc = 0;
     edx_buf_putc(b, '{');
     for (size_t j = 0; j < i && rc == 0; j++) {
@@ -368,18 +380,10 @@ int edx_jcs_insert_point(const json_t *obj, const char *key, edx_buf *out, size_
                          int *before, edx_err *err)
 {
     if (!json_is_object(obj)) return edx_err_invalid(err, "", "not a JSON object");
-    size_t n = json_object_size(obj);
-    jcs_member stack[JCS_STACK_MEMBERS];
-    jcs_member *m = stack;
-    if (n > JCS_STACK_MEMBERS && !(m = malloc(n * sizeof *m))) return edx_err_nomem(err);
-    json_t *o = (json_t *)obj;
-    size_t i = 0;
-    for (void *it = json_object_iter(o); it && i < n; it = json_object_iter_next(o, it), i++) {
-        m[i].key = json_object_iter_key(it);
-        m[i].len = json_object_iter_key_len(it);
-        m[i].value = json_object_iter_value(it);
-    }
-    qsort(m, i, sizeof *m, member_cmp);
+    jcs_member stack[JCS_STACK_MEMBERS], *m;
+    long count = sorted_members(obj, stack, &m);
+    if (count < 0) return edx_err_nomem(err);
+    size_t i = (size_t)count;
     jcs_member probe = {key, strlen(key), NULL};
     int rc = 0, placed = 0;
     edx_buf_putc(out, '{');
