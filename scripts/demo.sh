@@ -25,6 +25,11 @@ if [ ! -f "$EDX_DB" ]; then
         unit=${p%%|*}; rest=${p#*|}; name=${rest%%|*}; rest=${rest#*|}; kind=${rest%%|*}; nid=${rest#*|}
         printf '%s\n' "$nid" | "$BIN" people add --unit "$unit" --name "$name" --kind "$kind" >/dev/null
     done
+    # Digital credentials: Chu Văn An is accredited by the Ministry and issues its 2026 cohort.
+    "$BIN" trust add THPT-CVA --from 2025-01-01 --types diploma,transcript \
+        --decision "QĐ 2468/QĐ-BGDĐT (demo)" >/dev/null
+    "$BIN" credential issue --issuer THPT-CVA --type diploma --csv data/demo/diplomas.csv 2>/dev/null
+    "$BIN" credential issue --issuer THPT-CVA --type transcript --csv data/demo/transcripts.csv 2>/dev/null
 else
     echo "demo: using the existing $EDX_DB (delete it to start afresh)" >&2
 fi
@@ -39,6 +44,8 @@ cat <<INFO
     reviewer      reviewer
     teacher       teacher at THPT Chu Văn An
     learner       learner at THPT Chu Văn An
+  Credentials: sign in as admin, open "Văn bằng số"; anyone can check one at
+  http://$LISTEN/verify
   API: http://$LISTEN/api/v1/openapi.json   Stop with Ctrl-C.
 
 INFO
