@@ -111,15 +111,16 @@ test(`kill -9 of a ${ROWS}-row diploma batch at ${KILLS} random moments, then a 
   // after every kill: the remaining kills at random points of the remaining work, its duration
   // estimated from the full run and then from the progress lines of the killed runs. Should a
   // run reach its last chunk anyway, it is killed there (counted as "at the last chunk").
-  let chunkMs = work / Math.ceil(ROWS / 1000), startMs = pre;
+  // kMs: time per 1,000 rows; chunk: rows per commit, learned from the progress lines.
+  let kMs = work / Math.ceil(ROWS / 1000), startMs = pre, chunk = 4096;
   let killed = 0, finishedEarly = 0, atLast = 0, have = 0;
   const progress = [];
   for (let i = 0; i < KILLS; i++) {
-    const left = chunkMs * (ROWS - have) / 1000;
+    const left = kMs * (ROWS - have) / 1000;
     const delay = startMs + Math.random() * Math.min(1.8 * left / (KILLS - i), 0.8 * left);
     let guard = false;
     const { child, exited, marks } = startIssue(store, csv, (d) => {
-      if (d >= ROWS - 1000 && !guard) {
+      if (d >= ROWS - chunk && !guard) {
         guard = true;
         child.kill('SIGKILL');
       }
@@ -143,8 +144,12 @@ test(`kill -9 of a ${ROWS}-row diploma batch at ${KILLS} random moments, then a 
     assert.equal(max, count ? extId(count - 1) : '', `kill ${i}: the committed rows are not a prefix of the file`);
     // Learn the speed: the time between chunk commits, and until the first new one.
     const fresh = marks.filter((m) => m.d > have);
-    if (fresh.length >= 2) chunkMs = (chunkMs + (fresh[fresh.length - 1].t - fresh[0].t) / (fresh.length - 1)) / 2;
-    if (fresh.length >= 1) startMs = (startMs + Math.max(0, fresh[0].t - chunkMs)) / 2;
+    if (fresh.length >= 1) chunk = Math.max(1, fresh[0].d - have);
+    if (fresh.length >= 2) {
+      const a = fresh[0], b = fresh[fresh.length - 1];
+      kMs = (kMs + (b.t - a.t) / ((b.d - a.d) / 1000)) / 2;
+    }
+    if (fresh.length >= 1) startMs = (startMs + Math.max(0, fresh[0].t - kMs * chunk / 1000)) / 2;
     have = count;
     progress.push(count);
   }
