@@ -91,22 +91,46 @@ static int load_master(uint8_t *key)
     return 0;
 }
 
-/* The deployment settings every credential command needs; exit code or 0. */
-static int open_env(cli_ctx *x, edx_cred_env *env, uint8_t *master, uint8_t *nid, char *url,
-                    size_t cap, int need_keys)
+/*
+ * What every credential command works with: the CLI context, the deployment
+ * (public URL from the store) and, for commands that sign, the master key and
+ * the server secret in guarded memory. cred_cli_close releases all of it.
+ */
+typedef struct cred_cli {
+    cli_ctx x;
+    edx_cred_env env;
+    uint8_t *master, *nid;
+    char url[512];
+    int opened;
+} cred_cli;
+
+/* Exit code or 0; cred_cli_close is safe either way. */
+static int cred_cli_open(cred_cli *c, int need_keys)
 {
-    int rc = cli_ctx_open(x);
+    memset(c, 0, sizeof *c);
+    int rc = cli_ctx_open(&c->x);
+    c->opened = 1;
     if (rc) return rc;
-    if (edx_db_setting_get(x->db, "public_url", url, cap, &x->e) <= 0)
-        snprintf(url, cap, "http://127.0.0.1:8080");
-    memset(env, 0, sizeof *env);
-    env->public_url = url;
+    if (edx_db_setting_get(c->x.db, "public_url", c->url, sizeof c->url, &c->x.e) <= 0)
+        snprintf(c->url, sizeof c->url, "http://127.0.0.1:8080");
+    c->env.public_url = c->url;
     if (need_keys) {
-        if ((rc = load_master(master)) || (rc = cli_load_secret(nid, 0))) return rc;
-        env->master_key = master;
-        env->nid_key = nid;
+        c->master = edx_secret_alloc(EDX_SECRET_BYTES);
+        c->nid = edx_secret_alloc(EDX_SECRET_BYTES);
+        if (!c->master || !c->nid) return 1;
+        if ((rc = load_master(c->master)) || (rc = cli_load_secret(c->nid, 0))) return rc;
+        c->env.master_key = c->master;
+        c->env.nid_key = c->nid;
     }
     return 0;
+}
+
+static void cred_cli_close(cred_cli *c)
+{
+    if (c->opened) cli_ctx_close(&c->x);
+    edx_secret_free(c->master);
+    edx_secret_free(c->nid);
+    memset(c, 0, sizeof *c);
 }
 
 static int cmd_issue(cli_opt *o, int n)
@@ -137,15 +161,12 @@ static int cmd_issue(cli_opt *o, int n)
         free(data);
         return 2;
     }
-    uint8_t *master = edx_secret_alloc(EDX_SECRET_BYTES), *nid = edx_secret_alloc(EDX_SECRET_BYTES);
-    char url[512];
-    cli_ctx x;
-    edx_cred_env env;
+    cred_cli c;
     edx_issue_opts io;
     edx_issue_report rep;
     memset(&io, 0, sizeof io);
     memset(&rep, 0, sizeof rep);
-    int rc = master && nid ? open_env(&x, &env, master, nid, url, sizeof url, 1) : 1;
+    int rc = cred_cli_open(&c, 1);
     if (rc) goto done;
     io.issuer = issuer;
     io.type = (edx_cred_type)t;
@@ -154,12 +175,12 @@ static int cmd_issue(cli_opt *o, int n)
     io.progress = isatty(STDERR_FILENO) || getenv("EDX_PROGRESS") ? progress : NULL;
     io.emit = (s.dir || s.jsonl) ? emit : NULL;
     io.emit_ctx = &s;
-    rc = edx_cred_issue_csv(x.db, &x.a, &x.sys, &env, data, len, &io, &rep, &x.e);
+    rc = edx_cred_issue_csv(c.x.db, &c.x.a, &c.x.sys, &c.env, data, len, &io, &rep, &c.x.e);
     if (rc < 0) {
-        rc = cli_fail("credential issue", &x.e);
+        rc = cli_fail("credential issue", &c.x.e);
         goto done;
     }
-    if (x.e.nrows) cli_fail("credential issue (skipped rows)", &x.e);
+    if (c.x.e.nrows) cli_fail("credential issue (skipped rows)", &c.x.e);
     if (cli_g.json)
         cli_print_json(json_pack("{s:I,s:I,s:I,s:I,s:b}", "records", (json_int_t)rep.records,
                                  "issued", (json_int_t)rep.issued, "existing",
@@ -173,9 +194,7 @@ static int cmd_issue(cli_opt *o, int n)
 done:
     if (s.jsonl && fclose(s.jsonl) != 0 && rc == 0) rc = 1;
     free(data);
-    edx_secret_free(master);
-    edx_secret_free(nid);
-    if (master && nid) cli_ctx_close(&x);
+    cred_cli_close(&c);
     return rc;
 }
 
@@ -325,11 +344,9 @@ static int cmd_verify(cli_opt *o, int n, char **files, int nfiles)
     char *trust = NULL, **lists = NULL;
     size_t trust_len = 0, *list_lens = NULL, nlists = 0;
     int rc = 0, any_invalid = 0;
-    cli_ctx x;
+    cred_cli c;
     int have_ctx = 0;
-    edx_cred_env env;
-    char url[512];
-    memset(&env, 0, sizeof env);
+    memset(&c, 0, sizeof c);
     if (trust_file && !(trust = cli_slurp(trust_file, &trust_len))) {
         fprintf(stderr, "edudx credential verify: cannot read %s: %s\n", trust_file,
                 strerror(errno));
@@ -342,14 +359,14 @@ static int cmd_verify(cli_opt *o, int n, char **files, int nfiles)
         return 2;
     }
     if (use_store) {
-        if ((rc = open_env(&x, &env, NULL, NULL, url, sizeof url, 0))) goto done;
+        if ((rc = cred_cli_open(&c, 0))) goto done;
         have_ctx = 1;
     }
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     int nthreads = use_store ? 1 : (int)(cores > 0 ? (cores > 16 ? 16 : cores) : 1);
     edx_verifier *vs[16] = {0};
     for (int t = 0; t < nthreads; t++)
-        if (!(vs[t] = make_verifier(have_ctx ? x.db : NULL, &env, trust, trust_len, lists,
+        if (!(vs[t] = make_verifier(have_ctx ? c.x.db : NULL, &c.env, trust, trust_len, lists,
                                     list_lens, nlists))) {
             rc = 2;
             goto done;
@@ -427,7 +444,7 @@ done:
     for (size_t i = 0; i < nlists; i++) free(lists[i]);
     free(lists);
     free(list_lens);
-    if (have_ctx) cli_ctx_close(&x);
+    cred_cli_close(&c);
     return rc;
 }
 
@@ -506,13 +523,9 @@ int cli_credential(int argc, char **argv)
 
     int writes = strcmp(cmd, "revoke") == 0 || strcmp(cmd, "suspend") == 0 ||
                  strcmp(cmd, "reinstate") == 0 || (strcmp(cmd, "keys") == 0 && cli_has(o, n, "rotate"));
-    uint8_t *master = edx_secret_alloc(EDX_SECRET_BYTES), *nid = edx_secret_alloc(EDX_SECRET_BYTES);
-    char url[512];
-    cli_ctx x;
-    edx_cred_env env;
+    cred_cli c;
     json_t *out = NULL;
-    if (!master || !nid) return 1;
-    if ((rc = open_env(&x, &env, master, nid, url, sizeof url, writes))) goto done;
+    if ((rc = cred_cli_open(&c, writes))) goto done;
     if (writes && strcmp(cmd, "keys") != 0) {
         if (np != 2) {
             rc = cli_usage_error(usage_credential, "%s needs one credential ID", cmd);
@@ -522,31 +535,31 @@ int cli_credential(int argc, char **argv)
             rc = cli_usage_error(usage_credential, "%s needs --reason", cmd);
             goto done;
         }
-        rc = edx_cred_set_status(x.db, &x.a, &x.sys, &env, pos[1], cmd, cli_val(o, n, "reason"),
-                                 &out, &x.e);
+        rc = edx_cred_set_status(c.x.db, &c.x.a, &c.x.sys, &c.env, pos[1], cmd, cli_val(o, n, "reason"),
+                                 &out, &c.x.e);
     } else if (strcmp(cmd, "show") == 0 && np == 2) {
-        rc = edx_cred_get(x.db, &x.a, &x.sys, pos[1], &out, &x.e);
+        rc = edx_cred_get(c.x.db, &c.x.a, &c.x.sys, pos[1], &out, &c.x.e);
     } else if (strcmp(cmd, "list") == 0) {
         edx_cred_query q = {cli_val(o, n, "issuer"), cli_val(o, n, "type"), cli_val(o, n, "status"),
                             cli_val(o, n, "q"), 0, 0};
         const char *lim = cli_val(o, n, "limit");
         q.limit = lim ? atoi(lim) : 100;
-        rc = edx_cred_list(x.db, &x.a, &x.sys, &q, &out, &x.e);
+        rc = edx_cred_list(c.x.db, &c.x.a, &c.x.sys, &q, &out, &c.x.e);
     } else if (strcmp(cmd, "render") == 0 && np == 2) {
         const char *pdf = cli_val(o, n, "pdf");
         if (!pdf) {
             rc = cli_usage_error(usage_credential, "render needs --pdf FILE");
             goto done;
         }
-        json_t *c = NULL;
+        json_t *cred = NULL;
         edx_buf b = EDX_BUF_INIT;
-        rc = edx_cred_get(x.db, &x.a, &x.sys, pos[1], &c, &x.e);
+        rc = edx_cred_get(c.x.db, &c.x.a, &c.x.sys, pos[1], &cred, &c.x.e);
         if (rc == 0) {
-            char *vurl = edx_arena_printf(&x.a, "%s/verify?id=%s", url,
-                                          json_string_value(json_object_get(c, "id")));
-            rc = edx_cred_render_pdf(json_object_get(c, "document"), vurl, &b, &x.e);
+            char *vurl = edx_arena_printf(&c.x.a, "%s/verify?id=%s", c.url,
+                                          json_string_value(json_object_get(cred, "id")));
+            rc = edx_cred_render_pdf(json_object_get(cred, "document"), vurl, &b, &c.x.e);
         }
-        json_decref(c);
+        json_decref(cred);
         if (rc == 0) {
             FILE *f = fopen(pdf, "wb");
             int bad = !f || fwrite(b.data, 1, b.len, f) != b.len;
@@ -563,8 +576,8 @@ int cli_credential(int argc, char **argv)
         edx_buf_free(&b);
     } else if (strcmp(cmd, "keys") == 0 && np == 2) {
         rc = cli_has(o, n, "rotate")
-                 ? edx_cred_key_rotate(x.db, &x.a, &x.sys, &env, pos[1], &out, &x.e)
-                 : edx_cred_keys_list(x.db, &x.a, &x.sys, pos[1], &out, &x.e);
+                 ? edx_cred_key_rotate(c.x.db, &c.x.a, &c.x.sys, &c.env, pos[1], &out, &c.x.e)
+                 : edx_cred_keys_list(c.x.db, &c.x.a, &c.x.sys, pos[1], &out, &c.x.e);
     } else if (strcmp(cmd, "export") == 0) {
         const char *file = cli_val(o, n, "out");
         if (!file) {
@@ -578,11 +591,11 @@ int cli_credential(int argc, char **argv)
             goto done;
         }
         long count = 0;
-        rc = edx_cred_export(x.db, &x.a, &x.sys, cli_val(o, n, "issuer"), export_line, f, &count,
-                             &x.e);
-        if ((f != stdout && fclose(f) != 0) && rc == 0) rc = edx_err_set(&x.e, EDX_EIO, 500, "io", "", "writing %s failed", file);
+        rc = edx_cred_export(c.x.db, &c.x.a, &c.x.sys, cli_val(o, n, "issuer"), export_line, f, &count,
+                             &c.x.e);
+        if ((f != stdout && fclose(f) != 0) && rc == 0) rc = edx_err_set(&c.x.e, EDX_EIO, 500, "io", "", "writing %s failed", file);
         if (rc < 0) {
-            rc = cli_fail("credential export", &x.e);
+            rc = cli_fail("credential export", &c.x.e);
             goto done;
         }
         fprintf(stderr, "exported %ld credentials\n", count);
@@ -593,18 +606,16 @@ int cli_credential(int argc, char **argv)
             rc = cli_usage_error(usage_credential, "status-export needs --out DIR");
             goto done;
         }
-        rc = cmd_status_export(&x, &env, cli_val(o, n, "out"));
+        rc = cmd_status_export(&c.x, &c.env, cli_val(o, n, "out"));
         goto done;
     } else {
         rc = cli_usage_error(usage_credential, "unknown or incomplete command: %s", cmd);
         goto done;
     }
-    rc = cli_result("credential", rc, &x.e, &out);
+    rc = cli_result("credential", rc, &c.x.e, &out);
 done:
     json_decref(out);
-    cli_ctx_close(&x);
-    edx_secret_free(master);
-    edx_secret_free(nid);
+    cred_cli_close(&c);
     return rc;
 }
 
@@ -627,16 +638,12 @@ int cli_trust(int argc, char **argv)
     int np, rc = cli_parse(argc, argv, o, n, pos, 2, &np, usage_trust);
     if (rc) return rc > 0 ? 0 : 2;
     if (np < 1) return cli_usage_error(usage_trust, "list, add, remove or export?");
-    uint8_t *master = edx_secret_alloc(EDX_SECRET_BYTES), *nid = edx_secret_alloc(EDX_SECRET_BYTES);
-    char url[512];
-    cli_ctx x;
-    edx_cred_env env;
+    cred_cli c;
     json_t *out = NULL;
-    if (!master || !nid) return 1;
     int export = strcmp(pos[0], "export") == 0, add = strcmp(pos[0], "add") == 0;
-    if ((rc = open_env(&x, &env, master, nid, url, sizeof url, export || add))) goto done;
+    if ((rc = cred_cli_open(&c, export || add))) goto done;
     if (strcmp(pos[0], "list") == 0) {
-        rc = edx_trust_list(x.db, &x.a, &out, &x.e);
+        rc = edx_trust_list(c.x.db, &c.x.a, &out, &c.x.e);
     } else if (strcmp(pos[0], "add") == 0 && np == 2) {
         json_t *types = NULL;
         const char *tl = cli_val(o, n, "types");
@@ -652,10 +659,10 @@ int cli_trust(int argc, char **argv)
         json_t *body = json_pack("{s:s?,s:s?,s:o?,s:s?}", "from", cli_val(o, n, "from"), "until",
                                  cli_val(o, n, "until"), "types", types, "decision",
                                  cli_val(o, n, "decision"));
-        rc = edx_trust_put(x.db, &x.a, &x.sys, &env, pos[1], body, &out, &x.e);
+        rc = edx_trust_put(c.x.db, &c.x.a, &c.x.sys, &c.env, pos[1], body, &out, &c.x.e);
         json_decref(body);
     } else if (strcmp(pos[0], "remove") == 0 && np == 2) {
-        rc = edx_trust_remove(x.db, &x.a, &x.sys, pos[1], &x.e);
+        rc = edx_trust_remove(c.x.db, &c.x.a, &c.x.sys, pos[1], &c.x.e);
         if (rc == 0) out = json_pack("{s:s}", "removed", pos[1]);
     } else if (export) {
         const char *file = cli_val(o, n, "out");
@@ -663,10 +670,10 @@ int cli_trust(int argc, char **argv)
             rc = cli_usage_error(usage_trust, "export needs --out FILE");
             goto done;
         }
-        rc = edx_trust_export(x.db, &x.a, &env, &out, &x.e);
+        rc = edx_trust_export(c.x.db, &c.x.a, &c.env, &out, &c.x.e);
         if (rc == 0) {
             size_t len;
-            char *text = edx_jcs_dump(out, &len, &x.e);
+            char *text = edx_jcs_dump(out, &len, &c.x.e);
             FILE *f = fopen(file, "wb");
             int bad = !text || !f || fwrite(text, 1, len, f) != len;
             if (f && fclose(f) != 0) bad = 1;
@@ -685,11 +692,9 @@ int cli_trust(int argc, char **argv)
         rc = cli_usage_error(usage_trust, "unknown or incomplete command: %s", pos[0]);
         goto done;
     }
-    rc = cli_result("trust", rc, &x.e, &out);
+    rc = cli_result("trust", rc, &c.x.e, &out);
 done:
     json_decref(out);
-    cli_ctx_close(&x);
-    edx_secret_free(master);
-    edx_secret_free(nid);
+    cred_cli_close(&c);
     return rc;
 }

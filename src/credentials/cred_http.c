@@ -390,6 +390,13 @@ static int h_verify(edx_req *r, edx_resp *out)
     return edx_resp_json(out, 200, rep);
 }
 
+/* One failed or doubtful check in the VC API's shape: {check, code, message (English)}. */
+static json_t *vcapi_problem(json_t *c, const char *id)
+{
+    return json_pack("{s:s,s:O,s:O}", "check", id, "code", json_object_get(c, "code"), "message",
+                     json_object_get(json_object_get(c, "message"), "en"));
+}
+
 /* W3C VC API: POST /credentials/verify → 200 valid, 400 with the failed checks. */
 static int h_vcapi_verify(edx_req *r, edx_resp *out)
 {
@@ -415,16 +422,8 @@ static int h_vcapi_verify(edx_req *r, edx_resp *out)
         const char *st = json_string_value(json_object_get(c, "status"));
         const char *id = json_string_value(json_object_get(c, "check"));
         if (strcmp(st, "pass") == 0) json_array_append_new(checks, json_string(id));
-        else if (strcmp(st, "fail") == 0)
-            json_array_append_new(errors, json_pack("{s:s,s:O,s:O}", "check", id, "code",
-                                                    json_object_get(c, "code"), "message",
-                                                    json_object_get(json_object_get(c, "message"),
-                                                                    "en")));
-        else if (strcmp(st, "warn") == 0)
-            json_array_append_new(warnings, json_pack("{s:s,s:O,s:O}", "check", id, "code",
-                                                      json_object_get(c, "code"), "message",
-                                                      json_object_get(json_object_get(c, "message"),
-                                                                      "en")));
+        else if (strcmp(st, "fail") == 0) json_array_append_new(errors, vcapi_problem(c, id));
+        else if (strcmp(st, "warn") == 0) json_array_append_new(warnings, vcapi_problem(c, id));
     }
     json_object_set_new(rep, "warnings", warnings);
     json_object_set_new(rep, "errors", errors);

@@ -791,6 +791,17 @@ static const char *entry_value(const json_t *subject, const json_t *ach, size_t 
     return NULL;
 }
 
+
+/* The headings of the table a transcript, a skills certificate or a foreign credential prints. */
+static void table_labels(body *b, const char *col_vi, const char *col_en, const char *val_vi,
+                         const char *val_en)
+{
+    b->col_vi = col_vi;
+    b->col_en = col_en;
+    b->val_vi = val_vi;
+    b->val_en = val_en;
+}
+
 static void transcript(rd *r, body *b, const json_t *subject)
 {
     const json_t *achs = jget(subject, "achievement"), *vcs = jget(subject, "verifiableCredential");
@@ -824,10 +835,7 @@ static void transcript(rd *r, body *b, const json_t *subject)
     }
     row(b, "Năm học", "School year", year, 1);
     row(b, "Lớp", "Grade", grade, 1);
-    b->col_vi = "Môn học / Hoạt động giáo dục";
-    b->col_en = "Subject";
-    b->val_vi = "Điểm TB cả năm";
-    b->val_en = "Year average";
+    table_labels(b, "Môn học / Hoạt động giáo dục", "Subject", "Điểm TB cả năm", "Year average");
 }
 
 static kind detect(const json_t *vc, const json_t *ach)
@@ -921,10 +929,7 @@ static void read_credential(rd *r, body *b, const json_t *vc)
         row(b, "Khung năng lực", "Framework", jstr(ach, "fieldOfStudy"), 3);
         row(b, "Ngày đánh giá", "Assessed on", vn_date(r, jstr(subject, "activityEndDate")), 1);
         results(r, b, subject, ach, 1);
-        b->col_vi = "Miền năng lực";
-        b->col_en = "Competence domain";
-        b->val_vi = "Mức đạt";
-        b->val_en = "Level";
+        table_labels(b, "Miền năng lực", "Competence domain", "Mức đạt", "Level");
         decision(r, b, vc);
         break;
     }
@@ -948,10 +953,7 @@ static void read_credential(rd *r, body *b, const json_t *vc)
         row(b, "Mô tả", "Description", jtext(ach, "description"), 6);
         if (!jtext(ach, "description")) row(b, "Tiêu chí", "Criteria", criteria, 6);
         results(r, b, subject, ach, 1);
-        b->col_vi = "Kết quả";
-        b->col_en = "Result";
-        b->val_vi = "Giá trị";
-        b->val_en = "Value";
+        table_labels(b, "Kết quả", "Result", "Giá trị", "Value");
         decision(r, b, vc);
         break;
     }

@@ -253,6 +253,21 @@ static void add_result(json_t *subject, json_t *ach, const char *rd_id, const ch
                                          id, "value", value));
 }
 
+/*
+ * What diplomas and degrees share after their achievement is made: it goes
+ * into the subject with the decision date, the classification (when given)
+ * becomes a result, and the decision becomes the evidence returned.
+ */
+static json_t *graduation(json_t *subject, json_t *ach, const json_t *rec, const char *class_label)
+{
+    json_object_set_new(subject, "achievement", ach);
+    set_end_date(subject, get(rec, "decision_date"));
+    if (get(rec, "classification"))
+        add_result(subject, ach, "classification", class_label, "LetterGrade",
+                   get(rec, "classification"));
+    return decision_evidence(rec, "Quyết định công nhận tốt nghiệp");
+}
+
 static json_t *build_diploma(const cred_build *b, const json_t *rec, json_t *subject,
                              const char **name)
 {
@@ -264,12 +279,7 @@ static json_t *build_diploma(const cred_build *b, const json_t *rec, json_t *sub
     json_t *ach = achievement(b, "upper-secondary-diploma", "Diploma", *name, narrative);
     json_object_set_new(ach, "fieldOfStudy", json_string("Giáo dục phổ thông"));
     json_object_set_new(ach, "tag", json_pack("[s,s]", "THPT", "upper-secondary"));
-    json_object_set_new(subject, "achievement", ach);
-    set_end_date(subject, get(rec, "decision_date"));
-    if (get(rec, "classification"))
-        add_result(subject, ach, "classification", "Xếp loại", "LetterGrade",
-                   get(rec, "classification"));
-    return decision_evidence(rec, "Quyết định công nhận tốt nghiệp");
+    return graduation(subject, ach, rec, "Xếp loại");
 }
 
 static json_t *build_degree(const cred_build *b, const json_t *rec, json_t *subject,
@@ -294,12 +304,7 @@ static json_t *build_degree(const cred_build *b, const json_t *rec, json_t *subj
     if (get(rec, "field_code")) json_object_set_new(ach, "humanCode", json_string(get(rec, "field_code")));
     json_object_set_new(ach, "tag", json_pack("[s]", level));
     if (get(rec, "mode")) json_object_set_new(ach, "specialization", json_string(get(rec, "mode")));
-    json_object_set_new(subject, "achievement", ach);
-    set_end_date(subject, get(rec, "decision_date"));
-    if (get(rec, "classification"))
-        add_result(subject, ach, "classification", "Xếp loại tốt nghiệp", "LetterGrade",
-                   get(rec, "classification"));
-    return decision_evidence(rec, "Quyết định công nhận tốt nghiệp");
+    return graduation(subject, ach, rec, "Xếp loại tốt nghiệp");
 }
 
 static json_t *build_skills(const cred_build *b, const json_t *rec, json_t *subject,

@@ -3,7 +3,7 @@
 // and the layout checks for phones.
 import { mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { assert } from '../lib/harness.mjs';
+import { assert, run } from '../lib/harness.mjs';
 import { ROOT, PASSWORD } from '../lib/server.mjs';
 
 export const CHROMIUM = process.env.EDX_CHROMIUM || '/usr/bin/chromium';
@@ -123,4 +123,42 @@ export async function smallTargets(page) {
     }
     return out;
   });
+}
+
+// Run a browser suite: `start(ctx)` fills ctx.store and ctx.server (as soon as each exists, so
+// cleanup finds them), then Chromium starts and `use(ctx)` hands store, server, browser and pages
+// to the tests. Everything is closed whatever happens, signals included; exits with the result.
+export async function runSuite(suite, chromium, start, use) {
+  const ctx = { store: null, server: null, browser: null, pages: null };
+  let failed = 1;
+  let cleaned = false;
+  async function cleanup() {
+    if (cleaned) return;
+    cleaned = true;
+    if (ctx.pages) await ctx.pages.closeAll();
+    if (ctx.browser) await ctx.browser.close().catch(() => {});
+    if (ctx.server) await ctx.server.stop().catch(() => {});
+    if (ctx.store) ctx.store.cleanup();
+  }
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, async () => {
+      await cleanup();
+      process.exit(1);
+    });
+  }
+  try {
+    await start(ctx);
+    ctx.browser = await launch(chromium);
+    ctx.pages = new Pages(ctx.browser);
+    use(ctx);
+    failed = await run(suite);
+  } catch (e) {
+    console.log('not ok - e2e setup');
+    console.log(String(e && e.stack ? e.stack : e).split('\n').slice(0, 12).map((l) => '  # ' + l).join('\n'));
+    console.log(`# ${suite}: 0 passed, 1 failed`);
+    failed = 1;
+  } finally {
+    await cleanup();
+  }
+  process.exit(failed ? 1 : 0);
 }

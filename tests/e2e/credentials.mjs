@@ -8,10 +8,10 @@
 //   EDX_BIN=build-web/edudx node tests/e2e/credentials.mjs
 // Screenshots go to test-out/e2e/ under the repository root.
 import { readFileSync } from 'node:fs';
-import { test, assert, run } from '../lib/harness.mjs';
+import { test, assert } from '../lib/harness.mjs';
 import { seededStore, Server } from '../lib/server.mjs';
 import {
-  loadChromium, launch, Pages, PHONE, noProblems, shot, signIn, noHorizontalScroll, smallTargets,
+  loadChromium, runSuite, PHONE, noProblems, shot, signIn, noHorizontalScroll, smallTargets,
 } from './browser.mjs';
 
 const SUITE = 'e2e-credentials';
@@ -606,35 +606,9 @@ test('the credentials section in English, and on a phone', async () => {
 
 // ---- run ----------------------------------------------------------------------------
 
-let failed = 1;
-let cleaned = false;
-async function cleanup() {
-  if (cleaned) return;
-  cleaned = true;
-  if (pages) await pages.closeAll();
-  if (browser) await browser.close().catch(() => {});
-  if (server) await server.stop().catch(() => {});
-  if (store) store.cleanup();
-}
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, async () => {
-    await cleanup();
-    process.exit(1);
-  });
-}
-
-try {
-  store = seededStore();
-  server = await new Server(store).start();
-  browser = await launch(chromium);
-  pages = new Pages(browser);
-  failed = await run(SUITE);
-} catch (e) {
-  console.log('not ok - e2e setup');
-  console.log(String(e && e.stack ? e.stack : e).split('\n').slice(0, 12).map((l) => '  # ' + l).join('\n'));
-  console.log(`# ${SUITE}: 0 passed, 1 failed`);
-  failed = 1;
-} finally {
-  await cleanup();
-}
-process.exit(failed ? 1 : 0);
+await runSuite(SUITE, chromium, async (ctx) => {
+  ctx.store = store = seededStore();
+  ctx.server = server = await new Server(store).start();
+}, (ctx) => {
+  ({ browser, pages } = ctx);
+});

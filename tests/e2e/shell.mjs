@@ -3,10 +3,10 @@
 //   cd tests/e2e && npm ci          (once)
 //   EDX_BIN=build-web/edudx node tests/e2e/shell.mjs
 // Screenshots go to test-out/e2e/ under the repository root.
-import { test, assert, run } from '../lib/harness.mjs';
+import { test, assert } from '../lib/harness.mjs';
 import { seededStore, Server, PASSWORD, cli, dbExec } from '../lib/server.mjs';
 import {
-  loadChromium, launch, Pages, noProblems, shot, signIn, noHorizontalScroll, smallTargets,
+  loadChromium, runSuite, noProblems, shot, signIn, noHorizontalScroll, smallTargets,
 } from './browser.mjs';
 
 const SUITE = 'e2e';
@@ -838,37 +838,11 @@ test('static files carry the security headers and index.html has no inline code'
 
 // ---- run ----------------------------------------------------------------------------
 
-let failed = 1;
-let cleaned = false;
-async function cleanup() {
-  if (cleaned) return;
-  cleaned = true;
-  if (pages) await pages.closeAll();
-  if (browser) await browser.close().catch(() => {});
-  if (server) await server.stop().catch(() => {});
-  if (store) store.cleanup();
-}
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, async () => {
-    await cleanup();
-    process.exit(1);
-  });
-}
-
-try {
-  store = seededStore();
+await runSuite(SUITE, chromium, async (ctx) => {
+  ctx.store = store = seededStore();
   const r = cli(store, ['people', 'add', '--unit', 'THPT-CVA', '--name', 'Đỗ Thu Hằng', '--kind', 'teacher'], '001185012345\n');
   if (r.status !== 0) throw new Error('people add failed: ' + r.stderr);
-  server = await new Server(store).start();
-  browser = await launch(chromium);
-  pages = new Pages(browser);
-  failed = await run(SUITE);
-} catch (e) {
-  console.log('not ok - e2e setup');
-  console.log(String(e && e.stack ? e.stack : e).split('\n').slice(0, 12).map((l) => '  # ' + l).join('\n'));
-  console.log(`# ${SUITE}: 0 passed, 1 failed`);
-  failed = 1;
-} finally {
-  await cleanup();
-}
-process.exit(failed ? 1 : 0);
+  ctx.server = server = await new Server(store).start();
+}, (ctx) => {
+  ({ browser, pages } = ctx);
+});

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test, assert, run } from '../lib/harness.mjs';
 import { seededStore, Server, Client, cli } from '../lib/server.mjs';
+import { TV_PUBLIC, TV_SECRET, TV_CREATED, TV_PROOF_VALUE, TV_UNSIGNED } from './vector.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REF = path.join(HERE, 'ref.mjs');
@@ -26,21 +27,6 @@ const file = (name) => path.join(store.dir, name);
 const clone = (x) => structuredClone(x);
 let seq = 0;
 
-// W3C vc-di-eddsa test vector (keyPair.json and the eddsa-jcs-2022 unsigned credential).
-const TV_PUBLIC = 'z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2';
-const TV_SECRET = 'z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq';
-const TV_CREATED = '2023-02-24T23:36:38Z';
-const TV_PROOF_VALUE = 'z2HnFSSPPBzR36zdDgK8PbEHeXbR56YF24jwMpt3R1eHXQzJDMWS93FCzpvJpwTWd3GAVFuUfjoJdcnTMuVor51aX';
-const TV_UNSIGNED = {
-  '@context': ['https://www.w3.org/ns/credentials/v2', 'https://www.w3.org/ns/credentials/examples/v2'],
-  id: 'urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33',
-  type: ['VerifiableCredential', 'AlumniCredential'],
-  name: 'Alumni Credential',
-  description: 'A minimum viable example of an Alumni Credential.',
-  issuer: 'https://vc.example/issuers/5678',
-  validFrom: '2023-01-01T00:00:00Z',
-  credentialSubject: { id: 'did:example:abcdefgh', alumniOf: 'The School of Examples' },
-};
 const SEED_A = '11'.repeat(32);
 const SEED_B = '22'.repeat(32);
 

@@ -10,6 +10,7 @@ import {createHash} from 'node:crypto';
 import {existsSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {TV_PUBLIC, TV_SECRET, TV_DID, TV_VM, TV_CREATED, TV_PROOF_VALUE, TV_UNSIGNED} from './vector.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const REF = join(here, 'ref.mjs');
@@ -65,29 +66,7 @@ if(!existsSync(join(here, 'node_modules', '@digitalbazaar', 'vc'))) {
 }
 
 // ------------------------------------------------ W3C vc-di-eddsa vector --
-const TV_SK = 'z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq';
-const TV_PK = 'z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2';
-const TV_DID = `did:key:${TV_PK}`;
-const TV_VM = `${TV_DID}#${TV_PK}`;
-const TV_CREATED = '2023-02-24T23:36:38Z';
-const TV_PROOF_VALUE = 'z2HnFSSPPBzR36zdDgK8PbEHeXbR56YF24jwMpt3R1eHXQzJDMW' +
-  'S93FCzpvJpwTWd3GAVFuUfjoJdcnTMuVor51aX';
-const TV_UNSIGNED = {
-  '@context': [
-    'https://www.w3.org/ns/credentials/v2',
-    'https://www.w3.org/ns/credentials/examples/v2'
-  ],
-  id: 'urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33',
-  type: ['VerifiableCredential', 'AlumniCredential'],
-  name: 'Alumni Credential',
-  description: 'A minimum viable example of an Alumni Credential.',
-  issuer: 'https://vc.example/issuers/5678',
-  validFrom: '2023-01-01T00:00:00Z',
-  credentialSubject: {
-    id: 'did:example:abcdefgh',
-    alumniOf: 'The School of Examples'
-  }
-};
+const TV_SK = TV_SECRET, TV_PK = TV_PUBLIC;
 
 // keygen
 let r = ref(['keygen', '--secret-key-multibase', TV_SK]);
