@@ -46,7 +46,7 @@ static int record_hash(int64_t seq, int64_t at, const char *actor, const char *a
 
 int edx_audit_digest(const json_t *v, char out[EDX_AUDIT_HASH_HEX])
 {
-    char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    char *s = edx_json_dumpf(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY, NULL);
     if (!s) return -1;
     edx_sha256_hex(s, strlen(s), out);
     free(s);
@@ -63,7 +63,7 @@ int edx_audit_append(edx_db *db, const char *actor, const char *action, const ch
     edx_rows *r = NULL;
     int rc;
     if (detail) {
-        detail_s = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+        detail_s = edx_json_dumpf(detail, JSON_COMPACT | JSON_SORT_KEYS, NULL);
         if (!detail_s) return edx_err_nomem(err);
     }
     /* Taking the head row's lock serialises writers across processes (PostgreSQL). */

@@ -206,16 +206,41 @@ typedef struct vjob {
     size_t *lens;
     size_t n;
     int nthreads, tid;
-    json_t **reports;
-    int *valid;
+    const char *file;
+    size_t base, nlines;
+    int require_trusted;
+    edx_buf *out;     /* per line: the text to print */
+    int *invalid;     /* per line: 1 when it counts against exit status 0 */
     edx_verifier *v;
 } vjob;
 
+static void format_report(edx_buf *b, const char *file, size_t line, size_t nlines,
+                          json_t *rep, int ok, int require_trusted);
+
+/*
+ * Verify and format on this thread, in an arena scope: the parsed credential and its report
+ * are jansson values made and dropped per line, so they come from a reused arena.
+ */
 static void *verify_worker(void *arg)
 {
     vjob *j = arg;
-    for (size_t i = (size_t)j->tid; i < j->n; i += (size_t)j->nthreads)
-        j->valid[i] = edx_verify_text(j->v, j->lines[i], j->lens[i], 0, &j->reports[i]);
+    edx_arena scratch;
+    edx_arena_init(&scratch, 1 << 16);
+    for (size_t i = (size_t)j->tid; i < j->n; i += (size_t)j->nthreads) {
+        json_t *rep = NULL;
+        edx_json_use_arena(&scratch);
+        int valid = edx_verify_text(j->v, j->lines[i], j->lens[i], 0, &rep);
+        int trusted = json_is_true(json_object_get(rep, "trusted"));
+        j->invalid[i] = !rep || valid != 1 || (j->require_trusted && !trusted);
+        edx_buf_reset(&j->out[i]);
+        if (rep)
+            format_report(&j->out[i], j->file, j->base + i + 1, j->nlines, rep, valid == 1,
+                          j->require_trusted);
+        json_decref(rep);
+        edx_json_use_arena(NULL);
+        edx_arena_reset(&scratch);
+    }
+    edx_arena_free(&scratch);
     return NULL;
 }
 
@@ -307,13 +332,12 @@ static int load_dir(const char *dir, char ***files, size_t **lens, size_t *n)
     return 0;
 }
 
-static void print_report(const char *file, size_t line, size_t nlines, json_t *rep, int ok,
-                         int require_trusted)
+/* One report as printed: a JSON line (--json) or a verdict line and the checks that did not pass. */
+static void format_report(edx_buf *b, const char *file, size_t line, size_t nlines,
+                          json_t *rep, int ok, int require_trusted)
 {
     if (cli_g.json) {
-        char *s = json_dumps(rep, JSON_COMPACT);
-        if (s) puts(s);
-        free(s);
+        if (edx_json_dump_buf(rep, JSON_COMPACT, b) == 0) edx_buf_putc(b, '\n');
         return;
     }
     json_t *c = json_object_get(rep, "credential");
@@ -321,18 +345,18 @@ static void print_report(const char *file, size_t line, size_t nlines, json_t *r
     const char *iname = json_string_value(json_object_get(json_object_get(c, "issuer"), "name"));
     int trusted = json_is_true(json_object_get(rep, "trusted"));
     const char *verdict = !ok ? "INVALID" : (!trusted && require_trusted) ? "UNTRUSTED" : "VALID";
-    if (nlines > 1) printf("%s:%zu: %s", file, line, verdict);
-    else printf("%s: %s", file, verdict);
-    if (subject) printf("  %s", subject);
-    if (iname) printf("  (%s)", iname);
-    putchar('\n');
+    if (nlines > 1) edx_buf_printf(b, "%s:%zu: %s", file, line, verdict);
+    else edx_buf_printf(b, "%s: %s", file, verdict);
+    if (subject) edx_buf_printf(b, "  %s", subject);
+    if (iname) edx_buf_printf(b, "  (%s)", iname);
+    edx_buf_putc(b, '\n');
     size_t i;
     json_t *ch;
     json_array_foreach(json_object_get(rep, "checks"), i, ch) {
         const char *st = json_string_value(json_object_get(ch, "status"));
         if (strcmp(st, "pass") == 0 && ok) continue;
-        printf("  %-4s %-10s %s\n", st, json_string_value(json_object_get(ch, "check")),
-               json_string_value(json_object_get(json_object_get(ch, "message"), "en")));
+        edx_buf_printf(b, "  %-4s %-10s %s\n", st, json_string_value(json_object_get(ch, "check")),
+                       json_string_value(json_object_get(json_object_get(ch, "message"), "en")));
     }
 }
 
@@ -371,13 +395,13 @@ static int cmd_verify(cli_opt *o, int n, char **files, int nfiles)
             rc = 2;
             goto done;
         }
-    /* Batches keep memory flat: verify 8,192 on every core, print them in order, repeat. */
+    /* Batches keep memory flat: verify and format 8,192 on every core, print them in order. */
     enum { BATCH = 8192 };
-    json_t **reports = calloc(BATCH, sizeof *reports);
-    int *valid = calloc(BATCH, sizeof *valid);
-    if (!reports || !valid) {
-        free(reports);
-        free(valid);
+    edx_buf *out = calloc(BATCH, sizeof *out);
+    int *invalid = calloc(BATCH, sizeof *invalid);
+    if (!out || !invalid) {
+        free(out);
+        free(invalid);
         rc = 1;
         goto done;
     }
@@ -403,7 +427,8 @@ static int cmd_verify(cli_opt *o, int n, char **files, int nfiles)
             pthread_t th[16];
             int t_used = cnt < (size_t)nthreads ? (int)cnt : nthreads, started = 1;
             for (int t = 0; t < t_used; t++)
-                jobs[t] = (vjob){lines + base, lens + base, cnt, t_used, t, reports, valid, vs[t]};
+                jobs[t] = (vjob){lines + base, lens + base, cnt, t_used, t, files[f], base, nl,
+                                 require_trusted, out, invalid, vs[t]};
             for (int t = 1; t < t_used; t++) {
                 if (pthread_create(&th[t], NULL, verify_worker, &jobs[t]) != 0) break;
                 started++;
@@ -418,24 +443,18 @@ static int cmd_verify(cli_opt *o, int n, char **files, int nfiles)
             verify_worker(&jobs[0]);
             for (int t = 1; t < started; t++) pthread_join(th[t], NULL);
             for (size_t i = 0; i < cnt; i++) {
-                if (!reports[i]) {
-                    any_invalid = 1;
-                    continue;
-                }
-                int trusted = json_is_true(json_object_get(reports[i], "trusted"));
-                int ok = valid[i] == 1;
-                if (!ok || (require_trusted && !trusted)) any_invalid = 1;
-                print_report(files[f], base + i + 1, nl, reports[i], ok, require_trusted);
-                json_decref(reports[i]);
-                reports[i] = NULL;
+                if (invalid[i]) any_invalid = 1;
+                if (out[i].oom) rc = 1;
+                else fwrite(out[i].data, 1, out[i].len, stdout);
             }
         }
         free(lines);
         free(lens);
         free(data);
     }
-    free(reports);
-    free(valid);
+    for (size_t i = 0; i < BATCH; i++) edx_buf_free(&out[i]);
+    free(out);
+    free(invalid);
     for (int t = 0; t < nthreads; t++) edx_verifier_free(vs[t]);
     if (rc) goto done;
     rc = any_invalid ? 1 : 0;

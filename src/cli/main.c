@@ -15,6 +15,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "cli/cli.h"
+#include "json/json.h"
 
 #ifndef EDX_VERSION
 #define EDX_VERSION "0.1.0"
@@ -257,7 +258,7 @@ int cli_result(const char *cmd, int rc, const edx_err *e, json_t **out)
 
 void cli_print_json(json_t *v)
 {
-    char *s = json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY);
+    char *s = edx_json_dumpf(v, JSON_INDENT(2) | JSON_ENCODE_ANY, NULL);
     if (s) {
         puts(s);
         free(s);
@@ -288,6 +289,7 @@ static const command commands[] = {
 
 int main(int argc, char **argv)
 {
+    edx_json_init();
     const char *db = getenv("EDX_DB"), *secret = getenv("EDX_SECRET_FILE");
     const char *master = getenv("EDX_MASTER_KEY_FILE");
     cli_g.db = db && *db ? db : "var/edudx.db";

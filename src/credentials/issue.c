@@ -328,6 +328,8 @@ static void *sign_worker(void *arg)
 {
     worker *w = arg;
     run *r = w->r;
+    edx_arena scratch;
+    edx_arena_init(&scratch, 1 << 16);
     for (;;) {
         pthread_mutex_lock(&r->mu);
         size_t i = r->next;
@@ -336,27 +338,29 @@ static void *sign_worker(void *arg)
         pthread_mutex_unlock(&r->mu);
         if (i >= r->nitems || stop) break;
         item *it = &r->items[i];
+        /* The document is built and dropped here: its jansson values come from the scratch arena. */
+        edx_json_use_arena(&scratch);
         json_t *doc = cred_build_doc(&r->b, it->rec, it->uid, it->seq, it->index);
         int rc = doc ? edx_di_sign(&r->signers[w->tid], doc, &it->doc, &it->doc_len,
                                    &r->thread_err[w->tid])
                      : edx_err_nomem(&r->thread_err[w->tid]);
         json_decref(doc);
+        edx_json_use_arena(NULL);
         /* The row's other derived columns, here rather than on the inserting thread. */
         if (rc == 0) {
-            edx_arena ka;
-            edx_arena_init(&ka, 512);
-            char *key = edx_utf8_search_key(&ka, it->name);
+            char *key = edx_utf8_search_key(&scratch, it->name);
             it->search_key = key ? strdup(key) : NULL;
-            edx_arena_free(&ka);
             if (!it->search_key) rc = edx_err_nomem(&r->thread_err[w->tid]);
             if (it->nid && r->env->nid_key) edx_nid_hash(r->env->nid_key, it->nid, it->nid_hash);
         }
+        edx_arena_reset(&scratch);
         pthread_mutex_lock(&r->mu);
         it->rc = rc;
         it->done = 1;
         pthread_cond_broadcast(&r->cv);
         pthread_mutex_unlock(&r->mu);
     }
+    edx_arena_free(&scratch);
     return NULL;
 }
 

@@ -20,6 +20,344 @@
 /* Objects up to this size are sorted in a stack array, larger ones in one heap block. */
 #define JCS_STACK_MEMBERS 32
 
+/*
+ * The parser: recursive descent over the buffer, building jansson values
+ * directly. The input's UTF-8 is checked once up front, so strings without
+ * escapes become values straight from their bytes; only escaped strings are
+ * decoded through a scratch buffer. Errors keep jansson's wording (line and
+ * column), computed only when there is one.
+ */
+#define JCS_PARSE_DEPTH 2048
+
+typedef struct jparser {
+    const char *p, *end, *start;
+    edx_buf tmp;    /* decoded text of a string with escapes */
+    int depth;
+    int rc;         /* 0, or the failure already recorded in err */
+    edx_err *err;
+} jparser;
+
+static json_t *parse_fail(jparser *ps, const char *at, const char *what)
+{
+    if (ps->rc) return NULL;
+    int line = 1, col = 1;
+    for (const char *q = ps->start; q < at && q < ps->end; q++) {
+        if (*q == '\n') {
+            line++;
+            col = 1;
+        } else if (((unsigned char)*q & 0xC0) != 0x80) {
+            col++;
+        }
+    }
+    ps->rc = edx_err_set(ps->err, EDX_EINVAL, 400, "invalid_json", "", "%s at line %d column %d",
+                         what, line, col);
+    return NULL;
+}
+
+static void skip_ws(jparser *ps)
+{
+    while (ps->p < ps->end &&
+           (*ps->p == ' ' || *ps->p == '\n' || *ps->p == '\r' || *ps->p == '\t'))
+        ps->p++;
+}
+
+static int hex4(const char *p, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9') v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f') v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F') v |= (unsigned)(c - 'A' + 10);
+        else return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static void put_utf8(edx_buf *b, unsigned cp)
+{
+    char u[4];
+    size_t n;
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | cp >> 6);
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | cp >> 12);
+        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        u[0] = (char)(0xF0 | cp >> 18);
+        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    edx_buf_append(b, u, n);
+}
+
+/*
+ * A string at ps->p (just past its opening quote): *text and *n point into the
+ * input when it has no escapes, else into ps->tmp. 0, or -1 after parse_fail.
+ */
+static int parse_string(jparser *ps, const char **text, size_t *n)
+{
+    const char *q = ps->p, *end = ps->end;
+    while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20) q++;
+    if (q < end && *q == '"') {
+        *text = ps->p;
+        *n = (size_t)(q - ps->p);
+        ps->p = q + 1;
+        return 0;
+    }
+    edx_buf_reset(&ps->tmp);
+    edx_buf_append(&ps->tmp, ps->p, (size_t)(q - ps->p));
+    for (;;) {
+        const char *run = q;
+        while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20) q++;
+        edx_buf_append(&ps->tmp, run, (size_t)(q - run));
+        if (q >= end) {
+            parse_fail(ps, q, "premature end of input in a string");
+            return -1;
+        }
+        if (*q == '"') break;
+        if ((unsigned char)*q < 0x20) {
+            parse_fail(ps, q, "control character in a string");
+            return -1;
+        }
+        /* A backslash. */
+        if (end - q < 2) {
+            parse_fail(ps, q, "premature end of input in a string");
+            return -1;
+        }
+        char c = q[1];
+        const char *simple = strchr("\"\\/bfnrt", c);
+        if (c && simple) {
+            static const char map[] = "\"\\/\b\f\n\r\t";
+            edx_buf_putc(&ps->tmp, map[simple - "\"\\/bfnrt"]);
+            q += 2;
+            continue;
+        }
+        unsigned cp, lo;
+        if (c != 'u' || end - q < 6 || hex4(q + 2, &cp) != 0) {
+            parse_fail(ps, q, "invalid escape in a string");
+            return -1;
+        }
+        if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            parse_fail(ps, q, "invalid Unicode: a lone low surrogate");
+            return -1;
+        }
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+            if (end - q < 12 || q[6] != '\\' || q[7] != 'u' || hex4(q + 8, &lo) != 0 ||
+                lo < 0xDC00 || lo > 0xDFFF) {
+                parse_fail(ps, q, "invalid Unicode: a lone high surrogate");
+                return -1;
+            }
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            q += 6;
+        }
+        put_utf8(&ps->tmp, cp);
+        q += 6;
+    }
+    if (ps->tmp.oom) {
+        ps->rc = edx_err_nomem(ps->err);
+        return -1;
+    }
+    ps->p = q + 1;
+    *text = ps->tmp.data ? ps->tmp.data : "";
+    *n = ps->tmp.len;
+    return 0;
+}
+
+static json_t *parse_number(jparser *ps)
+{
+    const char *q = ps->p, *end = ps->end, *begin = q;
+    if (q < end && *q == '-') q++;
+    if (q < end && *q == '0') q++;
+    else if (q < end && *q >= '1' && *q <= '9')
+        while (q < end && *q >= '0' && *q <= '9') q++;
+    else return parse_fail(ps, begin, "invalid token");
+    if (q < end && *q == '.') {
+        q++;
+        if (q >= end || *q < '0' || *q > '9') return parse_fail(ps, begin, "invalid number");
+        while (q < end && *q >= '0' && *q <= '9') q++;
+    }
+    if (q < end && (*q == 'e' || *q == 'E')) {
+        q++;
+        if (q < end && (*q == '+' || *q == '-')) q++;
+        if (q >= end || *q < '0' || *q > '9') return parse_fail(ps, begin, "invalid number");
+        while (q < end && *q >= '0' && *q <= '9') q++;
+    }
+    char small[64], *copy = small;
+    size_t n = (size_t)(q - begin);
+    if (n >= sizeof small && !(copy = malloc(n + 1))) {
+        ps->rc = edx_err_nomem(ps->err);
+        return NULL;
+    }
+    memcpy(copy, begin, n);
+    copy[n] = '\0';
+    double d = strtod(copy, NULL);
+    if (copy != small) free(copy);
+    if (!isfinite(d))
+        return parse_fail(ps, begin, "a number beyond the range of IEEE doubles");
+    ps->p = q;
+    json_t *v = json_real(d);
+    if (!v) ps->rc = edx_err_nomem(ps->err);
+    return v;
+}
+
+static json_t *parse_value(jparser *ps);
+
+static json_t *parse_object(jparser *ps)
+{
+    json_t *obj = json_object();
+    if (!obj) {
+        ps->rc = edx_err_nomem(ps->err);
+        return NULL;
+    }
+    ps->p++; /* { */
+    skip_ws(ps);
+    if (ps->p < ps->end && *ps->p == '}') {
+        ps->p++;
+        return obj;
+    }
+    for (;;) {
+        const char *kt, *at = ps->p;
+        size_t kn;
+        if (ps->p >= ps->end || *ps->p != '"') goto bad_key;
+        ps->p++;
+        if (parse_string(ps, &kt, &kn) != 0) goto fail;
+        if (memchr(kt, '\0', kn)) {
+            parse_fail(ps, at, "an object key contains a NUL character (\\u0000)");
+            goto fail;
+        }
+        if (json_object_getn(obj, kt, kn)) {
+            parse_fail(ps, at, "duplicate key");
+            goto fail;
+        }
+        /* The key's text may sit in ps->tmp, which the value reuses: copy it first. */
+        char kbuf[128], *key = kbuf;
+        if (kn >= sizeof kbuf && !(key = malloc(kn + 1))) {
+            ps->rc = edx_err_nomem(ps->err);
+            goto fail;
+        }
+        memcpy(key, kt, kn);
+        key[kn] = '\0';
+        skip_ws(ps);
+        if (ps->p >= ps->end || *ps->p != ':') {
+            if (key != kbuf) free(key);
+            parse_fail(ps, ps->p, "':' expected");
+            goto fail;
+        }
+        ps->p++;
+        json_t *v = parse_value(ps);
+        int set = v ? json_object_setn_new_nocheck(obj, key, kn, v) : -1;
+        if (key != kbuf) free(key);
+        if (!v) goto fail;
+        if (set != 0) {
+            ps->rc = edx_err_nomem(ps->err);
+            goto fail;
+        }
+        skip_ws(ps);
+        if (ps->p < ps->end && *ps->p == ',') {
+            ps->p++;
+            skip_ws(ps);
+            continue;
+        }
+        if (ps->p < ps->end && *ps->p == '}') {
+            ps->p++;
+            return obj;
+        }
+        parse_fail(ps, ps->p, "'}' or ',' expected");
+        goto fail;
+    bad_key:
+        parse_fail(ps, at, "string or '}' expected");
+        goto fail;
+    }
+fail:
+    json_decref(obj);
+    return NULL;
+}
+
+static json_t *parse_array(jparser *ps)
+{
+    json_t *arr = json_array();
+    if (!arr) {
+        ps->rc = edx_err_nomem(ps->err);
+        return NULL;
+    }
+    ps->p++; /* [ */
+    skip_ws(ps);
+    if (ps->p < ps->end && *ps->p == ']') {
+        ps->p++;
+        return arr;
+    }
+    for (;;) {
+        json_t *v = parse_value(ps);
+        if (!v) goto fail;
+        if (json_array_append_new(arr, v) != 0) {
+            ps->rc = edx_err_nomem(ps->err);
+            goto fail;
+        }
+        skip_ws(ps);
+        if (ps->p < ps->end && *ps->p == ',') {
+            ps->p++;
+            continue;
+        }
+        if (ps->p < ps->end && *ps->p == ']') {
+            ps->p++;
+            return arr;
+        }
+        parse_fail(ps, ps->p, "']' or ',' expected");
+        goto fail;
+    }
+fail:
+    json_decref(arr);
+    return NULL;
+}
+
+static json_t *literal(jparser *ps, const char *word, json_t *v)
+{
+    size_t n = strlen(word);
+    if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, word, n) != 0)
+        return parse_fail(ps, ps->p, "invalid token");
+    ps->p += n;
+    return v;
+}
+
+static json_t *parse_value(jparser *ps)
+{
+    skip_ws(ps);
+    if (ps->p >= ps->end) return parse_fail(ps, ps->p, "premature end of input");
+    if (++ps->depth > JCS_PARSE_DEPTH) return parse_fail(ps, ps->p, "nesting too deep");
+    json_t *v;
+    switch (*ps->p) {
+    case '{': v = parse_object(ps); break;
+    case '[': v = parse_array(ps); break;
+    case '"': {
+        const char *t;
+        size_t n;
+        ps->p++;
+        v = NULL;
+        if (parse_string(ps, &t, &n) == 0 && !(v = json_stringn_nocheck(t, n)))
+            ps->rc = edx_err_nomem(ps->err);
+        break;
+    }
+    case 't': v = literal(ps, "true", json_true()); break;
+    case 'f': v = literal(ps, "false", json_false()); break;
+    case 'n': v = literal(ps, "null", json_null()); break;
+    default: v = parse_number(ps); break;
+    }
+    ps->depth--;
+    return v;
+}
+
 int edx_jcs_parse(const char *data, size_t len, json_t **out, edx_err *err)
 {
     *out = NULL;
@@ -29,31 +367,22 @@ int edx_jcs_parse(const char *data, size_t len, json_t **out, edx_err *err)
     if (!edx_utf8_valid(data, len))
         return edx_err_set(err, EDX_EINVAL, 400, "invalid_json", "",
                            "the input is not valid UTF-8");
-    /* Every JSON number is an IEEE double in JCS (3.2.2.3), hence INT_AS_REAL. */
-    json_error_t je;
-    json_t *v = json_loadb(
-        data, len,
-        JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &je);
+    jparser ps = {.p = data, .end = data + len, .start = data, .err = err};
+    json_t *v = parse_value(&ps);
     if (v) {
-        *out = v;
-        return 0;
+        skip_ws(&ps);
+        if (ps.p < ps.end) {
+            json_decref(v);
+            v = parse_fail(&ps, ps.p, "end of file expected");
+        }
     }
-    switch (json_error_code(&je)) {
-    case json_error_duplicate_key:
-        return edx_err_set(err, EDX_EINVAL, 400, "invalid_json", "",
-                           "duplicate key at line %d column %d: %s", je.line, je.column, je.text);
-    case json_error_numeric_overflow:
-        return edx_err_set(err, EDX_EINVAL, 400, "invalid_json", "",
-                           "a number at line %d column %d is beyond the range of IEEE doubles",
-                           je.line, je.column);
-    case json_error_null_byte_in_key:
-        return edx_err_set(err, EDX_EINVAL, 400, "invalid_json", "",
-                           "an object key contains a NUL character (\\u0000) at line %d column %d",
-                           je.line, je.column);
-    default:
-        return edx_err_set(err, EDX_EINVAL, 400, "invalid_json", "",
-                           "invalid JSON at line %d column %d: %s", je.line, je.column, je.text);
+    edx_buf_free(&ps.tmp);
+    if (!v) {
+        if (!ps.rc) return edx_err_nomem(err);
+        return ps.rc;
     }
+    *out = v;
+    return 0;
 }
 
 /* Drop trailing zeros of a digit string of length k (keeping one digit); returns the new length. */

@@ -99,11 +99,53 @@ int edx_json_get_bool(json_t *obj, const char *key, int required, int *out, edx_
     return 0;
 }
 
+static _Thread_local edx_arena *json_arena;
+
+static void *json_alloc(size_t n)
+{
+    edx_arena *a = json_arena;
+    return a ? edx_arena_alloc(a, n) : malloc(n);
+}
+
+static void json_release(void *p)
+{
+    if (!json_arena) free(p);
+}
+
+void edx_json_init(void)
+{
+    json_set_alloc_funcs(json_alloc, json_release);
+}
+
+void edx_json_use_arena(edx_arena *a)
+{
+    json_arena = a;
+}
+
+static int dump_to_buf(const char *data, size_t n, void *ctx)
+{
+    return edx_buf_append(ctx, data, n);
+}
+
+/* Through a callback, so the text is plain malloc memory even inside an arena scope. */
+int edx_json_dump_buf(const json_t *v, size_t flags, edx_buf *b)
+{
+    return json_dump_callback(v, dump_to_buf, b, flags) == 0 && !b->oom ? 0 : -1;
+}
+
+char *edx_json_dumpf(const json_t *v, size_t flags, size_t *len)
+{
+    edx_buf b = EDX_BUF_INIT;
+    if (edx_json_dump_buf(v, flags, &b) != 0) {
+        edx_buf_free(&b);
+        return NULL;
+    }
+    return edx_buf_steal(&b, len);
+}
+
 char *edx_json_dump(const json_t *v, size_t *len)
 {
-    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-    if (s && len) *len = strlen(s);
-    return s;
+    return edx_json_dumpf(v, JSON_COMPACT | JSON_ENCODE_ANY, len);
 }
 
 void edx_json_free_secrets(json_t *obj, const char *const *keys)

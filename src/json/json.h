@@ -32,8 +32,27 @@ int edx_json_get_int(json_t *obj, const char *key, int required, int64_t min, in
                      int64_t *out, edx_err *err);
 int edx_json_get_bool(json_t *obj, const char *key, int required, int *out, edx_err *err);
 
-/* json_dumps into a malloc'd string (compact, UTF-8, keys in insertion order). */
+/*
+ * json_dumps into a malloc'd string (free() it), whatever the allocation scope:
+ * edx_json_dump is compact, UTF-8, keys in insertion order; edx_json_dumpf takes
+ * jansson's JSON_* flags. Use these, not json_dumps. `len` may be NULL.
+ */
 char *edx_json_dump(const json_t *v, size_t *len);
+char *edx_json_dumpf(const json_t *v, size_t flags, size_t *len);
+/* The same appended to `b`; 0 or -1. */
+int edx_json_dump_buf(const json_t *v, size_t flags, edx_buf *b);
+
+/*
+ * Arena-backed jansson for hot loops. edx_json_init() (once, at program start,
+ * before any thread) routes jansson's allocations through edudx; then
+ * edx_json_use_arena(a) makes this thread's new values come from `a`, and
+ * releasing them costs nothing, until edx_json_use_arena(NULL). The rules of
+ * such a scope: values made in it do not outlive it (reset `a` after), and
+ * values made outside it do not lose their last reference in it. Without
+ * edx_json_init() the scope is plain malloc, so code is correct either way.
+ */
+void edx_json_init(void);
+void edx_json_use_arena(edx_arena *a);
 
 /* Build {"error":{"code","message","field"}} (plus "errors":[…] rows) from err. */
 json_t *edx_json_error(const edx_err *err);

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json/json.h"
+
 /* ---- Types ------------------------------------------------------------------------------ */
 
 enum {
@@ -1041,7 +1043,7 @@ static int get_num(cctx *cc, const json_t *v, const frame *where, num *out)
 static char *value_text(cctx *cc, const json_t *v, int quote)
 {
     if (json_is_string(v) && !quote) return cc_printf(cc, "%s", json_string_value(v));
-    char *d = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+    char *d = edx_json_dumpf(v, JSON_ENCODE_ANY | JSON_COMPACT, NULL);
     if (!d) {
         nomem(cc);
         return NULL;

@@ -309,6 +309,76 @@ static int numbers_mode(void)
     return fflush(stdout) ? 1 : 0;
 }
 
+static void test_parse_errors_say_where(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"{\"a\":1,}", "line 1 column 8"},
+        {"{\"a\":1,\n \"a\":2}", "duplicate key at line 2 column 2"},
+        {"[\"\u1ea1\", x]", "invalid token at line 1 column 7"}, /* columns count characters */
+        {"[\"abc", "premature end of input"},
+        {"[1e999]", "beyond the range of IEEE doubles"},
+        {"[\"\\ud800\"]", "lone high surrogate"},
+        {"{\"a\" 1}", "':' expected"},
+        {"[1 2]", "']' or ',' expected"},
+        {"[1.]", "invalid number"},
+        {"[\"a\\x\"]", "invalid escape"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *v = NULL;
+        edx_err e;
+        edx_err_clear(&e);
+        assert_int_equal(edx_jcs_parse(cases[i].in, strlen(cases[i].in), &v, &e), EDX_EINVAL);
+        if (!strstr(e.message, cases[i].want))
+            fail_msg("%s: got \"%s\", want \"%s\"", cases[i].in, e.message, cases[i].want);
+    }
+}
+
+static void test_escaped_strings_and_keys_decode(void **state)
+{
+    (void)state;
+    assert_canon("{\"k\\u00e9\\n\":\"\\ud83d\\ude00\\/\\\"\\t\"}",
+                 "{\"k\u00e9\\n\":\"\U0001F600/\\\"\\t\"}");
+    /* A key longer than the parser's stack copy, with an escape. */
+    char in[700], want[700];
+    char key[300];
+    memset(key, 'k', sizeof key - 1);
+    key[sizeof key - 1] = '\0';
+    snprintf(in, sizeof in, "{\"%s\\u0041\":[1,{\"b\":\"\\u0042\"}]}", key);
+    snprintf(want, sizeof want, "{\"%sA\":[1,{\"b\":\"B\"}]}", key);
+    assert_canon(in, want);
+}
+
+/* Values made in an arena scope come from the arena and cost nothing to drop; outside, malloc. */
+static void test_arena_scope_builds_and_drops_values(void **state)
+{
+    (void)state;
+    edx_json_init();
+    edx_arena a;
+    edx_arena_init(&a, 0);
+    json_t *outside = json_object();
+    for (int round = 0; round < 3; round++) {
+        edx_json_use_arena(&a);
+        json_t *v = NULL;
+        edx_err e;
+        const char *in = "{\"b\":[1,2,{\"c\":\"\\u00e9\"}],\"a\":\"x\"}";
+        assert_int_equal(edx_jcs_parse(in, strlen(in), &v, &e), 0);
+        assert_true(a.total > 0);
+        char *text = edx_json_dump(v, NULL); /* plain malloc even here */
+        json_decref(v);
+        edx_json_use_arena(NULL);
+        edx_arena_reset(&a);
+        assert_string_equal(text, "{\"b\":[1.0,2.0,{\"c\":\"\u00e9\"}],\"a\":\"x\"}");
+        free(text);
+    }
+    json_object_set_new(outside, "n", json_integer(1));
+    assert_int_equal(json_integer_value(json_object_get(outside, "n")), 1);
+    json_decref(outside);
+    edx_arena_free(&a);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--numbers") == 0) return numbers_mode();
@@ -324,6 +394,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_large_objects_are_sorted_too),
         cmocka_unit_test(test_unicode_is_not_normalised),
         cmocka_unit_test(test_excessive_nesting_is_an_error),
+        cmocka_unit_test(test_parse_errors_say_where),
+        cmocka_unit_test(test_escaped_strings_and_keys_decode),
+        cmocka_unit_test(test_arena_scope_builds_and_drops_values),
     };
     return cmocka_run_group_tests_name("jcs", tests, NULL, NULL);
 }
