@@ -4,7 +4,7 @@
 #   make asan    the whole suite under AddressSanitizer + UBSan
 #   make bench   benchmarks (figures, not pass/fail)
 
-PKGS := libmicrohttpd jansson libsodium sqlite3 libpq libutf8proc zlib cairo pangocairo libqrencode libcrypto
+PKGS := libmicrohttpd jansson libsodium sqlite3 libpq libutf8proc zlib cairo pangocairo libqrencode libcrypto libzstd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -24,7 +24,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embed.o
 MAIN_OBJ := $(BUILD)/src/cli/main.o
 
 EMBED := $(sort $(wildcard src/store/migrations/*.sql)) $(shell find web -type f | LC_ALL=C sort) docs/openapi.json \
-    $(sort $(wildcard docs/schemas/*.json))
+    $(sort $(wildcard docs/schemas/*.json)) $(wildcard src/credentials/*.dict)
 EMBED_PAIRS := $(foreach f,$(EMBED),$(if $(filter src/store/%,$(f)),$(f:src/store/%=%),$(if $(filter docs/%,$(f)),$(f:docs/%=%),$(f)))=$(f))
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))

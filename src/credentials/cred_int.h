@@ -45,7 +45,8 @@ typedef struct cred_build {
 
 struct edx_schema_issue;
 /* Validate a record against its type's input schema: number of issues, or -1. */
-int cred_validate(edx_cred_type t, const json_t *rec, edx_arena *a,
+#define CRED_LANES 17
+int cred_validate(edx_cred_type t, int lane, const json_t *rec, edx_arena *a,
                   struct edx_schema_issue *issues, size_t max);
 /* 1 when `name` is one of the type's own columns (not a subject or domain column). */
 int cred_is_fixed_column(edx_cred_type t, const char *name);
@@ -60,5 +61,22 @@ int cred_key_open(edx_db *db, const edx_cred_env *env, int64_t unit_id, int crea
 
 /* Signed documents are stored and served as their JCS text. */
 char *cred_jcs_text(const json_t *doc, size_t *len);
+
+/*
+ * The stored form of a signed document (pack.c): byte 0x01 then a zstd frame
+ * compressed against dictionary 1 (src/credentials/zstd-v1.dict, sample
+ * credentials of every type), about a sixth of the text. A stored value that
+ * starts with '{' is the text itself (rows written before compression).
+ * Dictionary 1 is frozen: a better one gets a new file and a new first byte.
+ * A packer holds one thread's compression context.
+ */
+typedef struct cred_packer {
+    void *cctx; /* ZSTD_CCtx, made on first use */
+} cred_packer;
+
+int cred_doc_pack(cred_packer *p, const char *text, size_t len, edx_buf *out);
+void cred_packer_free(cred_packer *p);
+/* Append the text of a stored value to `out` (NUL-terminated); 0, or -1 when it is corrupt. */
+int cred_doc_unpack(const void *data, size_t n, edx_buf *out);
 
 #endif

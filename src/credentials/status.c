@@ -368,6 +368,18 @@ static json_t *cred_row(edx_rows *r, void *ctx)
                      (json_int_t)edx_rows_int(r, 10));
 }
 
+/* The text of the stored document in column `col`, appended to `out` (reset first). */
+static int row_document(edx_rows *r, int col, edx_buf *out, edx_err *err)
+{
+    size_t n = 0;
+    const void *v = edx_rows_blob(r, col, &n);
+    edx_buf_reset(out);
+    if (!v || cred_doc_unpack(v, n, out) != 0)
+        return edx_err_set(err, EDX_EINTERNAL, 500, "internal", "",
+                           "a stored credential cannot be read");
+    return 0;
+}
+
 static int load_one(edx_db *db, edx_arena *a, const char *id, int with_doc, json_t **summary,
                     char **path, json_t **doc, edx_err *err)
 {
@@ -386,8 +398,10 @@ static int load_one(edx_db *db, edx_arena *a, const char *id, int with_doc, json
         if (summary && !(*summary = cred_row(r, NULL))) rc = edx_err_nomem(err);
         if (path) *path = edx_arena_strdup(a, edx_rows_text(r, 12));
         if (with_doc && doc && rc > 0) {
-            const char *t = edx_rows_text(r, 13);
-            if (edx_jcs_parse(t, strlen(t), doc, err) != 0) rc = EDX_EINTERNAL;
+            edx_buf t = EDX_BUF_INIT;
+            if ((rc = row_document(r, 13, &t, err)) == 0)
+                rc = edx_jcs_parse(t.data, t.len, doc, err) == 0 ? 1 : EDX_EINTERNAL;
+            edx_buf_free(&t);
         }
     }
     edx_rows_close(r);
@@ -574,14 +588,16 @@ int edx_cred_export(edx_db *db, edx_arena *a, const edx_principal *p, const char
                           " WHERE u.path >= ? AND u.path < ? ORDER BY c.id",
                           EDX_DB_ARGS(EDX_DB_TEXT(from), EDX_DB_TEXT(end)), err);
     if (rc < 0) return rc;
+    edx_buf t = EDX_BUF_INIT;
     while ((rc = edx_rows_next(r, err)) > 0) {
-        const char *doc = edx_rows_text(r, 0);
-        if (!doc || emit(ctx, doc, strlen(doc)) != 0) {
+        if ((rc = row_document(r, 0, &t, err)) < 0) break;
+        if (emit(ctx, t.data, t.len) != 0) {
             rc = edx_err_set(err, EDX_EIO, 500, "output_failed", "", "writing the export failed");
             break;
         }
         (*count)++;
     }
     edx_rows_close(r);
+    edx_buf_free(&t);
     return rc < 0 ? rc : 0;
 }

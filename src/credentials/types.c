@@ -113,11 +113,20 @@ static const char *fmt_recipient_name(const char *v, size_t len)
 /* ---- schemas ------------------------------------------------------------------------------ */
 
 static pthread_once_t schemas_once = PTHREAD_ONCE_INIT;
+static void schemas_compile(void);
 static json_t *schema_json[EDX_CRED_NTYPES];
 static edx_schema *schemas[EDX_CRED_NTYPES];
 static int schemas_ok;
 
 static void schemas_load(void)
+{
+    /* These values live for the process: never in a caller's arena scope. */
+    edx_arena *scope = edx_json_use_arena(NULL);
+    schemas_compile();
+    edx_json_use_arena(scope);
+}
+
+static void schemas_compile(void)
 {
     edx_schema_add_format("national-id", fmt_national_id);
     edx_schema_add_format("person-name", fmt_person_name);
@@ -143,12 +152,36 @@ const json_t *edx_cred_input_schema(edx_cred_type t)
     return (unsigned)t < EDX_CRED_NTYPES ? schema_json[t] : NULL;
 }
 
-int cred_validate(edx_cred_type t, const json_t *rec, edx_arena *a, edx_schema_issue *issues,
-                  size_t max)
+/*
+ * Lanes other than 0 get their own compiled copy of the schema: glibc's regexec
+ * locks the compiled pattern, so threads sharing one would queue on it.
+ */
+static edx_schema *lane_schemas[CRED_LANES][EDX_CRED_NTYPES];
+static pthread_mutex_t lanes_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static edx_schema *lane_schema(edx_cred_type t, int lane)
+{
+    if (lane <= 0 || lane >= CRED_LANES) return schemas[t];
+    pthread_mutex_lock(&lanes_mu);
+    edx_schema *s = lane_schemas[lane][t];
+    if (!s) {
+        edx_err e;
+        edx_arena *scope = edx_json_use_arena(NULL);
+        if (edx_schema_compile(schema_json[t], &lane_schemas[lane][t], &e) == 0)
+            s = lane_schemas[lane][t];
+        edx_json_use_arena(scope);
+    }
+    pthread_mutex_unlock(&lanes_mu);
+    return s;
+}
+
+int cred_validate(edx_cred_type t, int lane, const json_t *rec, edx_arena *a,
+                  edx_schema_issue *issues, size_t max)
 {
     pthread_once(&schemas_once, schemas_load);
     if (!schemas_ok) return -1;
-    return edx_schema_validate(schemas[t], rec, a, issues, max);
+    edx_schema *s = lane_schema(t, lane);
+    return s ? edx_schema_validate(s, rec, a, issues, max) : -1;
 }
 
 int cred_is_fixed_column(edx_cred_type t, const char *name)

@@ -117,9 +117,11 @@ void edx_json_init(void)
     json_set_alloc_funcs(json_alloc, json_release);
 }
 
-void edx_json_use_arena(edx_arena *a)
+edx_arena *edx_json_use_arena(edx_arena *a)
 {
+    edx_arena *prev = json_arena;
     json_arena = a;
+    return prev;
 }
 
 static int dump_to_buf(const char *data, size_t n, void *ctx)

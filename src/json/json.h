@@ -52,7 +52,9 @@ int edx_json_dump_buf(const json_t *v, size_t flags, edx_buf *b);
  * edx_json_init() the scope is plain malloc, so code is correct either way.
  */
 void edx_json_init(void);
-void edx_json_use_arena(edx_arena *a);
+/* Returns the scope's previous arena: code that makes values for the whole process (lazy
+ * loaders) leaves any scope with prev = edx_json_use_arena(NULL) and restores prev after. */
+edx_arena *edx_json_use_arena(edx_arena *a);
 
 /* Build {"error":{"code","message","field"}} (plus "errors":[…] rows) from err. */
 json_t *edx_json_error(const edx_err *err);

@@ -53,6 +53,12 @@ const char *edx_rows_text(edx_rows *r, int col)
     return r->db->ops->text(r, col);
 }
 
+const void *edx_rows_blob(edx_rows *r, int col, size_t *len)
+{
+    *len = 0;
+    return r->db->ops->blob(r, col, len);
+}
+
 int64_t edx_rows_int(edx_rows *r, int col)
 {
     return r->db->ops->integer(r, col);

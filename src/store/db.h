@@ -13,6 +13,7 @@
 #ifndef EDX_DB_H
 #define EDX_DB_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -22,18 +23,20 @@ typedef struct edx_rows edx_rows;
 
 typedef enum { EDX_DB_SQLITE = 1, EDX_DB_POSTGRES = 2 } edx_db_kind;
 
-enum { EDX_DBV_NULL = 0, EDX_DBV_INT = 1, EDX_DBV_TEXT = 2 };
+enum { EDX_DBV_NULL = 0, EDX_DBV_INT = 1, EDX_DBV_TEXT = 2, EDX_DBV_BLOB = 3 };
 
-/* A bound parameter. A TEXT whose pointer is NULL binds SQL NULL. */
+/* A bound parameter. A TEXT whose pointer is NULL binds SQL NULL; a BLOB is `n` bytes at `s`. */
 typedef struct edx_dbv {
     int type;
     int64_t i;
     const char *s;
+    size_t n;
 } edx_dbv;
 
 #define EDX_DB_TEXT(x) ((edx_dbv){.type = EDX_DBV_TEXT, .s = (x)})
 #define EDX_DB_INT(x) ((edx_dbv){.type = EDX_DBV_INT, .i = (int64_t)(x)})
 #define EDX_DB_NULL ((edx_dbv){.type = EDX_DBV_NULL})
+#define EDX_DB_BLOB(p, len) ((edx_dbv){.type = EDX_DBV_BLOB, .s = (const char *)(p), .n = (len)})
 /* Expands to `array, count` for the args/nargs parameters below. */
 #define EDX_DB_ARGS(...)                                                                           \
     (const edx_dbv[]){__VA_ARGS__},                                                                \
@@ -66,6 +69,8 @@ int edx_db_query(edx_db *db, edx_rows **out, const char *sql, const edx_dbv *arg
 int edx_rows_next(edx_rows *r, edx_err *err); /* 1 row, 0 end, <0 error */
 const char *edx_rows_text(edx_rows *r, int col); /* NULL for SQL NULL */
 int64_t edx_rows_int(edx_rows *r, int col);      /* 0 for SQL NULL */
+/* A BLOB column (SQLite BLOB, PostgreSQL bytea): NULL for SQL NULL; valid like text. */
+const void *edx_rows_blob(edx_rows *r, int col, size_t *len);
 int edx_rows_isnull(edx_rows *r, int col);
 void edx_rows_close(edx_rows *r);
 

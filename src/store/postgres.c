@@ -31,6 +31,7 @@ typedef struct pg_rows {
     edx_rows base;
     PGresult *res;
     int row, nrows;
+    unsigned char *blob; /* the last bytea unescaped (freed on the next call or close) */
 } pg_rows;
 
 /* Renumber `?` outside quotes to $1..$n; malloc'd. */
@@ -114,20 +115,31 @@ static PGresult *run(pg_db *d, const char *sql, const edx_dbv *args, int nargs, 
         return NULL;
     }
     const char *vals[MAX_PARAMS];
+    int lens[MAX_PARAMS], fmts[MAX_PARAMS], binary = 0;
     char nums[MAX_PARAMS][21]; /* the decimal form of any int64 */
     for (int i = 0; i < nargs; i++) {
+        lens[i] = 0;
+        fmts[i] = 0;
         switch (args[i].type) {
         case EDX_DBV_INT:
             snprintf(nums[i], sizeof nums[i], "%lld", (long long)args[i].i);
             vals[i] = nums[i];
             break;
         case EDX_DBV_TEXT: vals[i] = args[i].s; break;
+        case EDX_DBV_BLOB:
+            /* bytea travels in binary: no escaping, no doubling. */
+            vals[i] = args[i].s;
+            lens[i] = (int)args[i].n;
+            fmts[i] = 1;
+            binary = 1;
+            break;
         default: vals[i] = NULL;
         }
     }
     /* A connection lost outside a transaction is worth one reconnect. */
     if (PQstatus(d->c) != CONNECTION_OK && !d->base.in_tx) PQreset(d->c);
-    PGresult *res = PQexecParams(d->c, q, nargs, NULL, nargs ? vals : NULL, NULL, NULL, 0);
+    PGresult *res = PQexecParams(d->c, q, nargs, NULL, nargs ? vals : NULL, binary ? lens : NULL,
+                                 binary ? fmts : NULL, 0);
     ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
         *rc = map_err(d, res, err);
@@ -163,6 +175,7 @@ static int pg_query(edx_db *db, edx_rows **out, const char *sql, const edx_dbv *
     }
     r->base.db = db;
     r->res = res;
+    r->blob = NULL;
     r->row = -1;
     r->nrows = PQntuples(res);
     *out = &r->base;
@@ -199,9 +212,19 @@ static int pg_isnull(edx_rows *rows, int col)
     return PQgetisnull(r->res, r->row, col);
 }
 
+static const void *pg_blob(edx_rows *rows, int col, size_t *len)
+{
+    pg_rows *r = (pg_rows *)rows;
+    if (PQgetisnull(r->res, r->row, col)) return NULL;
+    PQfreemem(r->blob);
+    r->blob = PQunescapeBytea((const unsigned char *)PQgetvalue(r->res, r->row, col), len);
+    return r->blob;
+}
+
 static void pg_close_rows(edx_rows *rows)
 {
     pg_rows *r = (pg_rows *)rows;
+    PQfreemem(r->blob);
     PQclear(r->res);
     free(r);
 }
@@ -233,6 +256,7 @@ static const edx_db_ops pg_ops = {
     .query = pg_query,
     .next = pg_next,
     .text = pg_text,
+    .blob = pg_blob,
     .integer = pg_int,
     .isnull = pg_isnull,
     .close_rows = pg_close_rows,

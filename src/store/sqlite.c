@@ -58,6 +58,10 @@ static int bind(sq_db *d, sqlite3_stmt *st, const edx_dbv *args, int nargs, edx_
             rc = args[i].s ? sqlite3_bind_text(st, i + 1, args[i].s, -1, SQLITE_STATIC)
                            : sqlite3_bind_null(st, i + 1);
             break;
+        case EDX_DBV_BLOB:
+            rc = args[i].s ? sqlite3_bind_blob64(st, i + 1, args[i].s, args[i].n, SQLITE_STATIC)
+                           : sqlite3_bind_null(st, i + 1);
+            break;
         default: rc = sqlite3_bind_null(st, i + 1);
         }
         if (rc != SQLITE_OK) return map_err(d, rc, NULL, err);
@@ -153,6 +157,14 @@ static int sq_next(edx_rows *rows, edx_err *err)
     return map_err((sq_db *)rows->db, s, NULL, err);
 }
 
+static const void *sq_blob(edx_rows *rows, int col, size_t *len)
+{
+    sqlite3_stmt *st = ((sq_rows *)rows)->st;
+    const void *p = sqlite3_column_blob(st, col);
+    *len = (size_t)sqlite3_column_bytes(st, col);
+    return p;
+}
+
 static const char *sq_text(edx_rows *rows, int col)
 {
     return (const char *)sqlite3_column_text(((sq_rows *)rows)->st, col);
@@ -212,6 +224,7 @@ static const edx_db_ops sqlite_ops = {
     .query = sq_query,
     .next = sq_next,
     .text = sq_text,
+    .blob = sq_blob,
     .integer = sq_int,
     .isnull = sq_isnull,
     .close_rows = sq_close_rows,

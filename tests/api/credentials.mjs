@@ -102,8 +102,15 @@ test('credentials hold the ID number only as a salted hash, and text in NFC', as
   assert.equal(h.hashed, true);
   const { createHash } = await import('node:crypto');
   assert.equal(h.identityHash, 'sha256$' + createHash('sha256').update('001208100050' + h.salt).digest('hex'));
-  const stored = dbExec(store, "SELECT COUNT(*) FROM credentials WHERE document LIKE '%001208100050%'");
+  // The stored document is compressed (its text is checked above through the API); the row's
+  // other columns and the audit log must not hold the number either.
+  const stored = dbExec(store, "SELECT COUNT(*) FROM credentials WHERE subject_name LIKE '%001208100050%'" +
+    " OR search_key LIKE '%001208100050%' OR COALESCE(nid_hash, '') LIKE '%001208100050%'" +
+    " OR external_id LIKE '%001208100050%'");
   assert.equal(stored, '0');
+  const audited = dbExec(store, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%001208100050%'" +
+    " OR target LIKE '%001208100050%'");
+  assert.equal(audited, '0');
 });
 
 test('one bad row and nothing is issued; the report names each row, column and reason', async () => {

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "base/gzip.h"
+#include "credentials/cred_int.h"
 #include "credentials/credentials.h"
 #include "crypto/crypto.h"
 #include "json/json.h"
@@ -392,6 +393,39 @@ static void test_status_lists_decode_and_refuse_bad_lists(void **state)
     edx_buf_free(&bits);
 }
 
+/* Stored documents: packed and unpacked byte for byte; older plain-text rows read as they are. */
+static void test_stored_documents_pack_and_unpack(void **state)
+{
+    (void)state;
+    cred_packer p = {0};
+    edx_buf text = EDX_BUF_INIT, packed = EDX_BUF_INIT, back = EDX_BUF_INIT;
+    for (int i = 0; i < 200; i++)
+        edx_buf_printf(&text, "%s{\"id\":\"urn:uuid:%08d\",\"name\":\"Nguy\xe1\xbb\x85n V\xc4\x83n %d\"}",
+                       i ? "" : "[", i, i * 7919);
+    edx_buf_putc(&text, ']');
+    assert_int_equal(cred_doc_pack(&p, text.data, text.len, &packed), 0);
+    assert_int_equal((unsigned char)packed.data[0], 0x01);
+    assert_true(packed.len < text.len / 3);
+    assert_int_equal(cred_doc_unpack(packed.data, packed.len, &back), 0);
+    assert_int_equal(back.len, text.len);
+    assert_memory_equal(back.data, text.data, text.len);
+    /* A row from before compression: its JCS text. */
+    edx_buf_reset(&back);
+    assert_int_equal(cred_doc_unpack("{\"a\":1}", 7, &back), 0);
+    assert_string_equal(back.data, "{\"a\":1}");
+    /* Corrupt values are refused, never half-read. */
+    edx_buf_reset(&back);
+    assert_int_equal(cred_doc_unpack("", 0, &back), -1);
+    assert_int_equal(cred_doc_unpack("\x02xyz", 4, &back), -1);
+    assert_int_equal(cred_doc_unpack(packed.data, packed.len / 2, &back), -1);
+    packed.data[packed.len - 3] ^= 0x55;
+    assert_int_equal(cred_doc_unpack(packed.data, packed.len, &back), -1); /* the checksum */
+    cred_packer_free(&p);
+    edx_buf_free(&text);
+    edx_buf_free(&packed);
+    edx_buf_free(&back);
+}
+
 int main(void)
 {
     if (edx_crypto_init() != 0) return 1;
@@ -407,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_did_web_names),
         cmocka_unit_test(test_gzip_round_trip_and_bombs),
         cmocka_unit_test(test_status_lists_decode_and_refuse_bad_lists),
+        cmocka_unit_test(test_stored_documents_pack_and_unpack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
