@@ -43,6 +43,20 @@ timed() {
     T_CPU=$(echo "$t" | awk '{print $2 + $3}')
 }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+# rates NAME WHAT COUNT WALL CPU TARGET RAWOP: the three lines of a throughput figure: time and
+# cores busy; the rate against its target and against raw libsodium RAWOP on every core; the
+# rate per CPU-second (steadier than the wall rate on a shared machine).
+rates() {
+    local name=$1 what=$2 n=$3 wall=$4 cpu=$5 target=$6 op=$7 rate raw
+    rate=$(calc "$n / $wall")
+    raw=${RAW[$op.$CORES]}
+    printf 'bench/%-7s %s: %.2f s wall, %.2f s CPU (%.2f cores busy)\n' \
+        "$name" "$what" "$wall" "$cpu" "$(calc "$cpu / $wall")"
+    printf 'bench/%-7s   %9.0f credentials/s (target >= %d/s: %.0f%%)   = %.3f x raw %s on %d cores (%.0f/s)\n' \
+        "$name" "$rate" "$target" "$(calc "100 * $rate / $target")" \
+        "$(calc "$rate / ($raw + 0.000001)")" "$op" "$CORES" "$raw"
+    printf 'bench/%-7s   %9.0f credentials per CPU-second\n' "$name" "$(calc "$n / ($cpu + 0.000001)")"
+}
 
 echo "credential benchmarks ($CORES cores, N=$N, load average $(loadavg), $(date -u +%F))"
 echo
@@ -99,13 +113,7 @@ summary=$(grep -E '^done' "$dir/issue.log" | tail -1)
 issued=$(echo "$summary" | sed -n 's/.* \([0-9]*\) issued.*/\1/p')
 issued=${issued:-0}
 irate=$(calc "$issued / $iw")
-printf 'bench/issue   %d diplomas from CSV, new store: %7.2f s wall, %6.2f s CPU (%.2f cores busy)\n' \
-    "$issued" "$iw" "$icpu" "$(calc "$icpu / $iw")"
-printf 'bench/issue     %9.0f credentials/s (target >= %d/s: %.0f%%)   = %.3f x raw sign on %d cores (%.0f/s)\n' \
-    "$irate" "$TARGET_ISSUE" "$(calc "100 * $irate / $TARGET_ISSUE")" \
-    "$(calc "$irate / (${RAW[sign.$CORES]} + 0.000001)")" "$CORES" "${RAW[sign.$CORES]}"
-printf 'bench/issue     %9.0f credentials per CPU-second (less sensitive to other load than the wall rate)\n' \
-    "$(calc "$issued / ($icpu + 0.000001)")"
+rates issue "$issued diplomas from CSV, new store" "$issued" "$iw" "$icpu" "$TARGET_ISSUE" sign
 [ "$irc" = 0 ] || printf 'bench/issue     exit status %s: %s\n' "$irc" "$(tail -3 "$dir/issue.log" | tr '\n' ' ')"
 timed "$BIN" credential export --out "$dir/diplomas.jsonl"
 printf 'bench/issue     %s; store %s MiB; credential export to JSONL (%s MiB): %.2f s\n' \
@@ -126,12 +134,8 @@ verify() { "$BIN" credential verify --trust "$dir/trust.json" --status-dir "$dir
                "$dir/diplomas.jsonl" >/dev/null 2>"$dir/verify.log"; }
 timed verify
 vrate=$(calc "$issued / $T_WALL")
-printf 'bench/verify  %d diplomas offline (JSONL, trust file, status lists): %.2f s wall, %.2f s CPU (%.2f cores busy)\n' \
-    "$issued" "$T_WALL" "$T_CPU" "$(calc "$T_CPU / $T_WALL")"
-printf 'bench/verify    %9.0f credentials/s (target >= %d/s: %.0f%%)   = %.3f x raw verify on %d cores (%.0f/s)\n' \
-    "$vrate" "$TARGET_VERIFY" "$(calc "100 * $vrate / $TARGET_VERIFY")" \
-    "$(calc "$vrate / (${RAW[verify.$CORES]} + 0.000001)")" "$CORES" "${RAW[verify.$CORES]}"
-printf 'bench/verify    %9.0f credentials per CPU-second\n' "$(calc "$issued / ($T_CPU + 0.000001)")"
+rates verify "$issued diplomas offline (JSONL, trust file, status lists)" "$issued" "$T_WALL" \
+    "$T_CPU" "$TARGET_VERIFY" verify
 printf 'bench/verify    exit status %s (%s)\n' "$T_RC" \
     "$([ "$T_RC" = 0 ] && echo "every credential valid" || echo "some invalid or unreadable: $(head -c 200 "$dir/verify.log")")"
 echo

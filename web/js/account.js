@@ -617,15 +617,11 @@ export class AccountView extends PartsView {
 
   async onRevoke(tok, button) {
     if (this.tok.revoking) return;
-    const ok = await this.confirm({
+    if (!(await this.confirm({
       heading: t('tokens.revoke_title', { name: tok.name }),
       text: t('tokens.revoke_text'),
       action: t('tokens.revoke_confirm'),
-    });
-    if (!ok) {
-      if (button.isConnected) button.focus();
-      return;
-    }
+    }, button))) return;
     this.tok.revoking = tok.id;
     setBusy(button, true, 'tokens.revoking');
     let msg;

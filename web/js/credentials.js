@@ -584,16 +584,12 @@ export class IssueView extends PartsView {
     if (s.busy || this.stale()) return;
     const n = this.toIssue();
     const button = this.find('run', 'is-issue');
-    const ok = await this.confirm({
+    if (!(await this.confirm({
       heading: t('issue.confirm_title', { count: n }),
       text: t('issue.confirm_text', { unit: s.unit ? s.unit.name : s.issuer }),
       action: t('issue.confirm_action'),
       danger: false,
-    });
-    if (!ok) {
-      if (button && button.isConnected) button.focus();
-      return;
-    }
+    }, button))) return;
     s.busy = 'issue';
     setBusy(button, true, 'issue.issuing');
     try {
@@ -761,16 +757,12 @@ export class CredView extends PartsView {
     const action = s.action;
     const button = this.find('status', 'cs-submit');
     const name = this.cred.subjectName || this.cred.externalId;
-    const ok = await this.confirm({
+    if (!(await this.confirm({
       heading: t(`cred.confirm.${action}_title`, { name }),
       text: t(`cred.confirm.${action}_text`),
       action: t(`cred.submit.${action}`),
       danger: action !== 'reinstate',
-    });
-    if (!ok) {
-      if (button && button.isConnected) button.focus();
-      return;
-    }
+    }, button))) return;
     s.busy = true;
     setBusy(button, true, 'cred.submitting');
     let clear = [];
@@ -944,15 +936,11 @@ export class KeysView extends PartsView {
 
   async onRotate(button) {
     if (this.k.busy) return;
-    const ok = await this.confirm({
+    if (!(await this.confirm({
       heading: t('keys.rotate_title', { name: this.unit.name }),
       text: t('keys.rotate_text'),
       action: t('keys.rotate_confirm'),
-    });
-    if (!ok) {
-      if (button.isConnected) button.focus();
-      return;
-    }
+    }, button))) return;
     this.k.busy = true;
     setBusy(button, true, 'keys.rotating');
     try {
@@ -1174,15 +1162,11 @@ export class TrustView extends PartsView {
 
   async onRemove(it, button) {
     if (this.l.busy) return;
-    const ok = await this.confirm({
+    if (!(await this.confirm({
       heading: t('trust.remove_title', { name: it.name }),
       text: t('trust.remove_text'),
       action: t('trust.remove_confirm'),
-    });
-    if (!ok) {
-      if (button.isConnected) button.focus();
-      return;
-    }
+    }, button))) return;
     this.l.busy = it.unit;
     setBusy(button, true, 'trust.removing');
     try {

@@ -239,7 +239,10 @@ export class PartsView {
     }
   }
 
-  confirm(opts) {
-    return confirmDialog({ ...opts, parent: this.el || document.body });
+  // Ask before acting; on "cancel" focus goes back to the button that asked (returnTo).
+  async confirm(opts, returnTo = null) {
+    const ok = await confirmDialog({ ...opts, parent: this.el || document.body });
+    if (!ok && returnTo && returnTo.isConnected) returnTo.focus();
+    return ok;
   }
 }
