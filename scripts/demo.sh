@@ -30,6 +30,14 @@ if [ ! -f "$EDX_DB" ]; then
         --decision "QĐ 2468/QĐ-BGDĐT (demo)" >/dev/null
     "$BIN" credential issue --issuer THPT-CVA --type diploma --csv data/demo/diplomas.csv 2>/dev/null
     "$BIN" credential issue --issuer THPT-CVA --type transcript --csv data/demo/transcripts.csv 2>/dev/null
+    # The 2025-2030 movement; a few Departments and universities have registered and pledged.
+    C=DMST-CDS-2025-2030
+    "$BIN" campaign load data/movement/campaign-2025-2030.json >/dev/null
+    for u in SGDDT-HA-NOI SGDDT-HO-CHI-MINH SGDDT-DA-NANG SGDDT-HUE SGDDT-CAN-THO SGDDT-HAI-PHONG \
+             DHQGHN DHBKHN DHSPHN CD-NGHE-HN; do
+        "$BIN" campaign register "$C" --unit "$u" >/dev/null
+        "$BIN" campaign pledge "$C" --unit "$u" --file data/demo/pledges.json >/dev/null
+    done
 else
     echo "demo: using the existing $EDX_DB (delete it to start afresh)" >&2
 fi

@@ -99,7 +99,7 @@ fi
 # A throwaway PostgreSQL cluster for the suites that need one.
 PGDIR=$(mktemp -d /tmp/edx-pg.XXXXXX)
 PGURI=""
-if want api-postgres || want multi-instance || want credentials-postgres; then
+if want api-postgres || want multi-instance || want credentials-postgres || want movement-postgres; then
     export EDX_PG_PORT=${EDX_PG_PORT:-$((50000 + RANDOM % 10000))}
     if PGURI=$(tests/pg.sh start "$PGDIR" 2>"$OUT/pg.log"); then
         echo "PostgreSQL test cluster: $PGURI"
@@ -136,6 +136,16 @@ if [ -f tests/api/credentials.mjs ]; then
             suite credentials-postgres env EDX_TEST_PG="$PGURI" EDX_SUITE_NAME=credentials-postgres node tests/api/credentials.mjs
         else
             record credentials-postgres /dev/null 1
+        fi
+    fi
+fi
+if [ -f tests/api/movement.mjs ]; then
+    suite movement node tests/api/movement.mjs
+    if want movement-postgres; then
+        if [ -n "$PGURI" ]; then
+            suite movement-postgres env EDX_TEST_PG="$PGURI" EDX_SUITE_NAME=movement-postgres node tests/api/movement.mjs
+        else
+            record movement-postgres /dev/null 1
         fi
     fi
 fi

@@ -95,5 +95,6 @@ int cli_token(int argc, char **argv);
 int cli_people(int argc, char **argv);
 int cli_credential(int argc, char **argv);
 int cli_trust(int argc, char **argv);
+int cli_campaign(int argc, char **argv);
 
 #endif

@@ -28,7 +28,7 @@ static const char usage_main[] =
     "\n"
     "edudx runs the education sector's digital-transformation movement: the\n"
     "organisation registry, accounts, verifiable credentials (diplomas, transcripts,\n"
-    "certificates) and (later) reviews and rewards.\n"
+    "certificates), the emulation movement's campaigns and (later) reviews and rewards.\n"
     "\n"
     "Commands:\n"
     "  init              create the store and the server secret (--admin NAME adds an admin)\n"
@@ -284,7 +284,7 @@ static const command commands[] = {
     {"units", cli_units},   {"people", cli_people}, {"user", cli_user},
     {"token", cli_token},   {"backup", cli_backup}, {"audit", cli_audit},
     {"routes", cli_routes}, {"version", cli_version}, {"credential", cli_credential},
-    {"trust", cli_trust},
+    {"trust", cli_trust},   {"campaign", cli_campaign},
 };
 
 int main(int argc, char **argv)

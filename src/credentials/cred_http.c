@@ -18,15 +18,6 @@
 #define ADMINS EDX_ROLES_ADMIN
 #define MINISTRY EDX_ROLE_BIT(EDX_ROLE_MINISTRY_ADMIN)
 
-static int reply(edx_resp *out, int rc, const edx_err *e, int ok, json_t *obj)
-{
-    if (rc < 0) {
-        json_decref(obj);
-        return edx_resp_error(out, e);
-    }
-    return edx_resp_json(out, ok, obj ? obj : json_object());
-}
-
 /* Send stored JCS text as JSON. */
 static int reply_text(edx_req *r, edx_resp *out, const char *ctype, edx_buf *b)
 {
@@ -164,7 +155,7 @@ static int h_list(edx_req *r, edx_resp *out)
     q.offset = (int)offset;
     json_t *o = NULL;
     if (rc == 0) rc = edx_cred_list(edx_req_db(r), edx_req_arena(r), edx_req_who(r), &q, &o, &e);
-    return reply(out, rc, &e, 200, rc == 0 ? json_pack("{s:o}", "items", o) : NULL);
+    return edx_resp_result(out, rc, &e, 200, rc == 0 ? json_pack("{s:o}", "items", o) : NULL);
 }
 
 static int h_get(edx_req *r, edx_resp *out)
@@ -174,7 +165,7 @@ static int h_get(edx_req *r, edx_resp *out)
     json_t *o = NULL;
     int rc = edx_cred_get(edx_req_db(r), edx_req_arena(r), edx_req_who(r), edx_req_param(r, "id"),
                           &o, &e);
-    return reply(out, rc, &e, 200, o);
+    return edx_resp_result(out, rc, &e, 200, o);
 }
 
 /* The signed credential for whoever holds its id (the QR code's link). */
@@ -185,7 +176,7 @@ static int h_public(edx_req *r, edx_resp *out)
     json_t *o = NULL;
     int rc = edx_cred_get_public(edx_req_db(r), edx_req_param(r, "id"), &o, &e);
     if (rc == 0) edx_resp_header(out, "Cache-Control", "no-store");
-    return reply(out, rc, &e, 200, o);
+    return edx_resp_result(out, rc, &e, 200, o);
 }
 
 static int h_pdf(edx_req *r, edx_resp *out)
@@ -229,7 +220,7 @@ static int set_status(edx_req *r, edx_resp *out, const char *action)
                                  edx_req_cred_env(r), edx_req_param(r, "id"), action, reason, &o,
                                  &e);
     json_decref(body);
-    return reply(out, rc, &e, 200, o);
+    return edx_resp_result(out, rc, &e, 200, o);
 }
 
 static int h_revoke(edx_req *r, edx_resp *out) { return set_status(r, out, "revoke"); }
@@ -282,7 +273,7 @@ static int did_doc(edx_req *r, edx_resp *out, const char *code)
         edx_resp_header(out, "Access-Control-Allow-Origin", "*");
         edx_resp_header(out, "Cache-Control", "public, max-age=300");
     }
-    return reply(out, rc, &e, 200, o);
+    return edx_resp_result(out, rc, &e, 200, o);
 }
 
 static int h_did_root(edx_req *r, edx_resp *out) { return did_doc(r, out, NULL); }
@@ -295,7 +286,7 @@ static int h_keys(edx_req *r, edx_resp *out)
     json_t *o = NULL;
     int rc = edx_cred_keys_list(edx_req_db(r), edx_req_arena(r), edx_req_who(r),
                                 edx_req_param(r, "code"), &o, &e);
-    return reply(out, rc, &e, 200, rc == 0 ? json_pack("{s:o}", "items", o) : NULL);
+    return edx_resp_result(out, rc, &e, 200, rc == 0 ? json_pack("{s:o}", "items", o) : NULL);
 }
 
 static int h_key_rotate(edx_req *r, edx_resp *out)
@@ -305,7 +296,7 @@ static int h_key_rotate(edx_req *r, edx_resp *out)
     json_t *o = NULL;
     int rc = edx_cred_key_rotate(edx_req_db(r), edx_req_arena(r), edx_req_who(r),
                                  edx_req_cred_env(r), edx_req_param(r, "code"), &o, &e);
-    return reply(out, rc, &e, 200, rc == 0 ? json_pack("{s:o}", "items", o) : NULL);
+    return edx_resp_result(out, rc, &e, 200, rc == 0 ? json_pack("{s:o}", "items", o) : NULL);
 }
 
 static int h_trust_list(edx_req *r, edx_resp *out)
@@ -314,7 +305,7 @@ static int h_trust_list(edx_req *r, edx_resp *out)
     edx_err_clear(&e);
     json_t *o = NULL;
     int rc = edx_trust_list(edx_req_db(r), edx_req_arena(r), &o, &e);
-    return reply(out, rc, &e, 200, rc == 0 ? json_pack("{s:o}", "items", o) : NULL);
+    return edx_resp_result(out, rc, &e, 200, rc == 0 ? json_pack("{s:o}", "items", o) : NULL);
 }
 
 static int h_trust_put(edx_req *r, edx_resp *out)
@@ -327,7 +318,7 @@ static int h_trust_put(edx_req *r, edx_resp *out)
         rc = edx_trust_put(edx_req_db(r), edx_req_arena(r), edx_req_who(r), edx_req_cred_env(r),
                            edx_req_param(r, "code"), body, &o, &e);
     json_decref(body);
-    return reply(out, rc, &e, 200, o);
+    return edx_resp_result(out, rc, &e, 200, o);
 }
 
 static int h_trust_delete(edx_req *r, edx_resp *out)
@@ -350,7 +341,7 @@ static int h_trust_export(edx_req *r, edx_resp *out)
     int rc = edx_trust_export(edx_req_db(r), edx_req_arena(r), edx_req_cred_env(r), &o, &e);
     if (rc == 0)
         edx_resp_header(out, "Content-Disposition", "attachment; filename=\"trust-registry.json\"");
-    return reply(out, rc, &e, 200, o);
+    return edx_resp_result(out, rc, &e, 200, o);
 }
 
 /* ---- verification ---------------------------------------------------------------------------- */

@@ -565,23 +565,18 @@ int edx_cred_export(edx_db *db, edx_arena *a, const edx_principal *p, const char
                     int (*emit)(void *ctx, const char *doc, size_t len), void *ctx, long *count,
                     edx_err *err)
 {
-    const char *from = "/";
-    char *end = NULL;
+    const char *from, *end;
     *count = 0;
     if (issuer) {
         edx_unit_ref u;
         int rc = edx_unit_ref_get(db, a, p, issuer, 0, "issuer", &u, err);
         if (rc < 0) return rc;
         from = u.path;
-    } else if (p->via != EDX_AUTH_SYSTEM && p->role != EDX_ROLE_MINISTRY_ADMIN) {
-        if (!p->unit_path) return edx_err_forbidden(err, "your account has no unit");
-        from = p->unit_path;
+        if (!(end = edx_unit_path_end(a, from))) return edx_err_nomem(err);
+    } else {
+        int rc = edx_scope_range(a, p, &from, &end, err);
+        if (rc < 0) return rc;
     }
-    end = edx_arena_strdup(a, from);
-    if (!end) return edx_err_nomem(err);
-    size_t n = strlen(end);
-    if (n > 1) end[n - 1] = '0';
-    else end = "0";
     edx_rows *r = NULL;
     int rc = edx_db_query(db, &r,
                           "SELECT c.document FROM credentials c JOIN units u ON u.id = c.unit_id"

@@ -107,6 +107,11 @@ int edx_req_query_int(edx_req *r, const char *name, int64_t min, int64_t max, in
 int edx_resp_json(edx_resp *out, int status, json_t *body);
 /* Fill `out` with the error body for `err` (status from err). */
 int edx_resp_error(edx_resp *out, const edx_err *err);
+/*
+ * The usual end of a handler: rc < 0 answers with `err` (and drops `body`);
+ * otherwise `body` (an empty object when NULL) with `status`. Takes `body`.
+ */
+int edx_resp_result(edx_resp *out, int rc, const edx_err *err, int status, json_t *body);
 /* Add a header; name and value must outlive the request (arena or static). */
 void edx_resp_header(edx_resp *out, const char *name, const char *value);
 

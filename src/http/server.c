@@ -248,6 +248,15 @@ int edx_resp_error(edx_resp *out, const edx_err *err)
     return 0;
 }
 
+int edx_resp_result(edx_resp *out, int rc, const edx_err *err, int status, json_t *body)
+{
+    if (rc < 0) {
+        json_decref(body);
+        return edx_resp_error(out, err);
+    }
+    return edx_resp_json(out, status, body ? body : json_object());
+}
+
 void edx_resp_header(edx_resp *out, const char *name, const char *value)
 {
     if (out->nhdr >= 6) return;

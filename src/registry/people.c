@@ -217,7 +217,7 @@ int edx_person_list(edx_db *db, edx_arena *a, const edx_principal *p, const char
     unit_rec u = {0};
     int rc = unit_for_read(db, a, p, unit_code, "unit", &u, err);
     if (rc < 0) return rc;
-    char *end = unit_path_end(a, u.path);
+    char *end = edx_unit_path_end(a, u.path);
     if (!end) return edx_err_nomem(err);
     char *like = NULL;
     if (q && *q) {

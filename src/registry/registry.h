@@ -73,6 +73,17 @@ void edx_principal_public(edx_principal *p);
 int edx_scope_can_read(const edx_principal *p, const char *unit_path);
 int edx_scope_can_write(const edx_principal *p, const char *unit_path);
 
+/* The exclusive upper bound of the subtree range of `path` ("/A/" → "/A0"), in `a`. */
+char *edx_unit_path_end(edx_arena *a, const char *path);
+
+/*
+ * The range of unit paths [*lo, *hi) whose data `p` may read, for SQL
+ * "path >= lo AND path < hi": every unit for a ministry admin or the system,
+ * the account's subtree otherwise; EDX_EPERM for an account without a unit.
+ */
+int edx_scope_range(edx_arena *a, const edx_principal *p, const char **lo, const char **hi,
+                    edx_err *err);
+
 /* ---- Units ------------------------------------------------------------------------- */
 
 /* "ministry", "ministry_unit", … ; 1 if `type` is one of them. */

@@ -13,16 +13,6 @@
 #include "json/json.h"
 #include "registry/registry.h"
 
-/* Answer with `obj` (status `ok`) when rc is 0, else with the error. */
-static int reply(edx_resp *out, int rc, const edx_err *e, int ok, json_t *obj)
-{
-    if (rc < 0) {
-        json_decref(obj);
-        return edx_resp_error(out, e);
-    }
-    return edx_resp_json(out, ok, obj ? obj : json_object());
-}
-
 /* Members that carry secrets, wiped before a request body is released. */
 static const char *const secrets[] = {"password", "current_password", "national_id", NULL};
 
@@ -88,7 +78,7 @@ static int h_session_get(edx_req *r, edx_resp *out)
     json_t *o = NULL;
     int rc = edx_session_describe(edx_req_db(r), edx_req_arena(r), edx_req_who(r),
                                   edx_req_session_token(r), &o, &e);
-    return reply(out, rc, &e, 200, o);
+    return edx_resp_result(out, rc, &e, 200, o);
 }
 
 static int h_logout(edx_req *r, edx_resp *out)
@@ -107,7 +97,7 @@ static int h_sessions_list(edx_req *r, edx_resp *out)
     json_t *o = NULL;
     int rc = edx_session_list(edx_req_db(r), edx_req_arena(r), &edx_req_cfg(r)->auth,
                               edx_req_who(r), &o, &e);
-    return reply(out, rc, &e, 200, o);
+    return edx_resp_result(out, rc, &e, 200, o);
 }
 
 static int h_session_revoke(edx_req *r, edx_resp *out)
@@ -128,7 +118,7 @@ static int h_provinces(edx_req *r, edx_resp *out)
     edx_err e;
     json_t *arr = NULL;
     int rc = edx_province_list(edx_req_db(r), &arr, &e);
-    return reply(out, rc, &e, 200, rc < 0 ? NULL : json_pack("{s:o}", "provinces", arr));
+    return edx_resp_result(out, rc, &e, 200, rc < 0 ? NULL : json_pack("{s:o}", "provinces", arr));
 }
 
 static int h_units_list(edx_req *r, edx_resp *out)
@@ -153,7 +143,7 @@ static int h_units_list(edx_req *r, edx_resp *out)
     if (q.province && !*q.province) q.province = NULL;
     json_t *o = NULL;
     rc = edx_unit_list(edx_req_db(r), edx_req_arena(r), edx_req_who(r), &q, &o, &e);
-    return reply(out, rc, &e, 200, o);
+    return edx_resp_result(out, rc, &e, 200, o);
 }
 
 static int h_unit_get(edx_req *r, edx_resp *out)
@@ -162,7 +152,7 @@ static int h_unit_get(edx_req *r, edx_resp *out)
     json_t *o = NULL;
     int rc = edx_unit_get(edx_req_db(r), edx_req_arena(r), edx_req_who(r),
                           edx_req_param(r, "code"), &o, &e);
-    return reply(out, rc, &e, 200, o);
+    return edx_resp_result(out, rc, &e, 200, o);
 }
 
 static int h_unit_create(edx_req *r, edx_resp *out)
@@ -173,7 +163,7 @@ static int h_unit_create(edx_req *r, edx_resp *out)
     int rc = edx_req_json(r, &body, &e);
     if (rc == 0) rc = edx_unit_create(edx_req_db(r), edx_req_arena(r), edx_req_who(r), body, &o, &e);
     json_decref(body);
-    return reply(out, rc, &e, 201, o);
+    return edx_resp_result(out, rc, &e, 201, o);
 }
 
 static int h_unit_update(edx_req *r, edx_resp *out)
@@ -186,7 +176,7 @@ static int h_unit_update(edx_req *r, edx_resp *out)
         rc = edx_unit_update(edx_req_db(r), edx_req_arena(r), edx_req_who(r),
                              edx_req_param(r, "code"), body, &o, &e);
     json_decref(body);
-    return reply(out, rc, &e, 200, o);
+    return edx_resp_result(out, rc, &e, 200, o);
 }
 
 static int h_units_import(edx_req *r, edx_resp *out)
@@ -250,7 +240,7 @@ static int h_people_list(edx_req *r, edx_resp *out)
     json_t *o = NULL;
     rc = edx_person_list(edx_req_db(r), edx_req_arena(r), edx_req_who(r), edx_req_query(r, "unit"),
                          (int)subtree, edx_req_query(r, "q"), (int)limit, (int)offset, &o, &e);
-    return reply(out, rc, &e, 200, o);
+    return edx_resp_result(out, rc, &e, 200, o);
 }
 
 static int h_person_add(edx_req *r, edx_resp *out)
@@ -263,7 +253,7 @@ static int h_person_add(edx_req *r, edx_resp *out)
         rc = edx_person_add(edx_req_db(r), edx_req_arena(r), edx_req_who(r), edx_req_secret(r),
                             body, &o, &e);
     edx_json_free_secrets(body, secrets);
-    return reply(out, rc, &e, 201, o);
+    return edx_resp_result(out, rc, &e, 201, o);
 }
 
 static int h_person_get(edx_req *r, edx_resp *out)
@@ -273,7 +263,7 @@ static int h_person_get(edx_req *r, edx_resp *out)
     json_t *o = NULL;
     int rc = path_id(r, "person", &v, &e);
     if (rc == 0) rc = edx_person_get(edx_req_db(r), edx_req_arena(r), edx_req_who(r), v, &o, &e);
-    return reply(out, rc, &e, 200, o);
+    return edx_resp_result(out, rc, &e, 200, o);
 }
 
 static const char *const lookup_fields[] = {"national_id", NULL};
@@ -291,7 +281,7 @@ static int h_person_lookup(edx_req *r, edx_resp *out)
         rc = edx_person_find_nid(edx_req_db(r), edx_req_arena(r), edx_req_who(r),
                                  edx_req_secret(r), nid, &o, &e);
     edx_json_free_secrets(body, secrets);
-    return reply(out, rc, &e, 200, o);
+    return edx_resp_result(out, rc, &e, 200, o);
 }
 
 /* ---- users ------------------------------------------------------------------------------- */
@@ -301,7 +291,7 @@ static int h_users_list(edx_req *r, edx_resp *out)
     edx_err e;
     json_t *o = NULL;
     int rc = edx_user_list(edx_req_db(r), edx_req_arena(r), edx_req_who(r), &o, &e);
-    return reply(out, rc, &e, 200, o);
+    return edx_resp_result(out, rc, &e, 200, o);
 }
 
 static int h_user_add(edx_req *r, edx_resp *out)
@@ -313,7 +303,7 @@ static int h_user_add(edx_req *r, edx_resp *out)
     if (rc == 0)
         rc = edx_user_add(edx_req_db(r), edx_req_arena(r), edx_req_who(r), body, NULL, &o, &e);
     edx_json_free_secrets(body, secrets);
-    return reply(out, rc, &e, 201, o);
+    return edx_resp_result(out, rc, &e, 201, o);
 }
 
 static int h_user_get(edx_req *r, edx_resp *out)
@@ -322,7 +312,7 @@ static int h_user_get(edx_req *r, edx_resp *out)
     json_t *o = NULL;
     int rc = edx_user_get(edx_req_db(r), edx_req_arena(r), edx_req_who(r),
                           edx_req_param(r, "username"), &o, &e);
-    return reply(out, rc, &e, 200, o);
+    return edx_resp_result(out, rc, &e, 200, o);
 }
 
 static const char *const user_patch_fields[] = {"status", NULL};
@@ -342,7 +332,7 @@ static int h_user_patch(edx_req *r, edx_resp *out)
                                  status, &e);
     json_decref(body);
     if (rc == 0) rc = edx_user_get(edx_req_db(r), edx_req_arena(r), edx_req_who(r), username, &o, &e);
-    return reply(out, rc, &e, 200, o);
+    return edx_resp_result(out, rc, &e, 200, o);
 }
 
 static const char *const password_fields[] = {"password", "current_password", NULL};
@@ -393,7 +383,7 @@ static int h_tokens_list(edx_req *r, edx_resp *out)
     edx_err e;
     json_t *o = NULL;
     int rc = edx_token_list(edx_req_db(r), edx_req_arena(r), edx_req_who(r), NULL, &o, &e);
-    return reply(out, rc, &e, 200, o);
+    return edx_resp_result(out, rc, &e, 200, o);
 }
 
 static const char *const token_fields[] = {"name", "scope", "expires_in_days", NULL};
@@ -424,7 +414,7 @@ static int h_token_create(edx_req *r, edx_resp *out)
         json_object_set_new(o, "token", json_string(secret));
         edx_wipe(secret, strlen(secret));
     }
-    return reply(out, rc, &e, 201, o);
+    return edx_resp_result(out, rc, &e, 201, o);
 }
 
 static int h_token_revoke(edx_req *r, edx_resp *out)

@@ -27,8 +27,6 @@ int reg_finish_write(edx_db *db, const edx_principal *p, const char *action, con
                      const json_t *before, const json_t *after, json_t *detail, int rc,
                      edx_err *err);
 
-/* The exclusive upper bound of the subtree range of `path` ("/A/" → "/A0"), in `a`. */
-char *unit_path_end(edx_arena *a, const char *path);
 
 /* "2026-11-29T18:33:21Z", or JSON null for 0. */
 json_t *reg_time_json(int64_t t);

@@ -68,3 +68,18 @@ int edx_scope_can_write(const edx_principal *p, const char *unit_path)
     default: return 0;
     }
 }
+
+int edx_scope_range(edx_arena *a, const edx_principal *p, const char **lo, const char **hi,
+                    edx_err *err)
+{
+    if (p->role == EDX_ROLE_MINISTRY_ADMIN || p->role == EDX_ROLE_REVIEWER) {
+        *lo = "/";
+        *hi = "0";
+        return 0;
+    }
+    if (!p->unit_path || p->role == EDX_ROLE_PUBLIC)
+        return edx_err_forbidden(err, "your account is not attached to a unit");
+    *lo = p->unit_path;
+    *hi = edx_unit_path_end(a, p->unit_path);
+    return *hi ? 0 : edx_err_nomem(err);
+}

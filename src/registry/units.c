@@ -245,7 +245,7 @@ int edx_unit_get(edx_db *db, edx_arena *a, const edx_principal *p, const char *c
     return 0;
 }
 
-char *unit_path_end(edx_arena *a, const char *path)
+char *edx_unit_path_end(edx_arena *a, const char *path)
 {
     char *e = edx_arena_strdup(a, path);
     if (e && *e) e[strlen(e) - 1] = '0';
@@ -288,7 +288,7 @@ int edx_unit_list(edx_db *db, edx_arena *a, const edx_principal *p, const edx_un
     const char *lo = "/", *hi = "0";
     if (p->role != EDX_ROLE_MINISTRY_ADMIN && p->role != EDX_ROLE_REVIEWER) {
         lo = p->unit_path;
-        hi = unit_path_end(a, lo);
+        hi = edx_unit_path_end(a, lo);
     }
     int64_t parent_id = -1; /* -1: no parent filter; 0: roots */
     const char *anchor = q->under ? q->under : q->parent;
@@ -297,7 +297,7 @@ int edx_unit_list(edx_db *db, edx_arena *a, const edx_principal *p, const edx_un
         int rc = unit_for_read(db, a, p, anchor, q->under ? "under" : "parent", &base, err);
         if (rc < 0) return rc;
         lo = base.path;
-        hi = unit_path_end(a, lo);
+        hi = edx_unit_path_end(a, lo);
         if (!q->under) parent_id = base.id;
     } else if (q->parent) {
         parent_id = 0;
@@ -726,7 +726,7 @@ static int plan(applier *ap, urow *rows, long n, int mode)
         if (u && strcmp(u->path, w->path) != 0) {
             /* A move carries the unit's subtree along: the deepest descendant must still fit. */
             int64_t deepest = 0;
-            char *end = unit_path_end(ap->a, u->path);
+            char *end = edx_unit_path_end(ap->a, u->path);
             if (!end) return edx_err_nomem(ap->err);
             rc = edx_db_query_int(ap->db, "SELECT MAX(depth) FROM units WHERE path >= ? AND path < ?",
                                   EDX_DB_ARGS(EDX_DB_TEXT(u->path), EDX_DB_TEXT(end)), &deepest,
@@ -889,7 +889,7 @@ static int write_rows(applier *ap, urow *rows, long n, void (*progress)(long, lo
             if (rc < 0) return rc;
             if (!cur) return edx_err_nomem(err);
             if (strcmp(cur, w->path) != 0) {
-                char *end = unit_path_end(ap->a, cur);
+                char *end = edx_unit_path_end(ap->a, cur);
                 if (!end) return edx_err_nomem(err);
                 rc = edx_db_exec(ap->db,
                                  "UPDATE units SET path = ? || substr(path, ?),"
@@ -1169,7 +1169,7 @@ int edx_units_export_csv(edx_db *db, edx_arena *a, const edx_principal *p, const
         lo = p->unit_path;
     }
     /* unit_for_read succeeds only with a path (read_unit checks it). */
-    if (strcmp(lo, "/") != 0 && !(hi = unit_path_end(a, lo))) // NOLINT(clang-analyzer-core.NonNullParamChecker)
+    if (strcmp(lo, "/") != 0 && !(hi = edx_unit_path_end(a, lo))) // NOLINT(clang-analyzer-core.NonNullParamChecker)
         return edx_err_nomem(err);
     edx_rows *r;
     int rc = edx_db_query(db, &r,

@@ -245,7 +245,7 @@ int edx_user_list(edx_db *db, edx_arena *a, const edx_principal *p, json_t **out
         if (p->role != EDX_ROLE_UNIT_ADMIN || !p->unit_path)
             return edx_err_forbidden(err, "you cannot list accounts");
         lo = p->unit_path;
-        end = unit_path_end(a, lo);
+        end = edx_unit_path_end(a, lo);
         if (!end) return edx_err_nomem(err);
         hi = end;
     }

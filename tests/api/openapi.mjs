@@ -507,6 +507,34 @@ test('real answers of the server match the documented schemas', async () => {
     assert.equal(res.body.intact, true);
     checkResponse('GET', '/api/v1/audit:verify', res);
 
+    // The movement: a campaign, a registration, pledges, coverage.
+    const seed = JSON.parse(readFileSync(new URL('../../data/movement/campaign-2025-2030.json', import.meta.url), 'utf8'));
+    res = await admin.post('/api/v1/campaigns', seed);
+    assert.equal(res.status, 201, res.text);
+    checkResponse('POST', '/api/v1/campaigns', res);
+    res = await admin.get('/api/v1/campaigns');
+    assert.equal(res.status, 200);
+    checkResponse('GET', '/api/v1/campaigns', res);
+    res = await admin.get('/api/v1/campaigns/' + seed.code);
+    assert.equal(res.status, 200);
+    checkResponse('GET', '/api/v1/campaigns/{code}', res);
+    res = await admin.post(`/api/v1/campaigns/${seed.code}/registrations`, { unit: 'SGDDT-HUE' });
+    assert.equal(res.status, 201, res.text);
+    checkResponse('POST', '/api/v1/campaigns/{code}/registrations', res);
+    res = await admin.req('PUT', `/api/v1/campaigns/${seed.code}/registrations/SGDDT-HUE/pledges`,
+      { pledges: [{ indicator: 'TR-SO', phase: 'GD1', target: 75, note: 'Huế' }] });
+    assert.equal(res.status, 200, res.text);
+    checkResponse('PUT', '/api/v1/campaigns/{code}/registrations/{unit}/pledges', res);
+    res = await admin.get(`/api/v1/campaigns/${seed.code}/registrations/SGDDT-HUE`);
+    assert.equal(res.status, 200);
+    checkResponse('GET', '/api/v1/campaigns/{code}/registrations/{unit}', res);
+    res = await admin.get(`/api/v1/campaigns/${seed.code}/coverage?limit=3`);
+    assert.equal(res.status, 200);
+    checkResponse('GET', '/api/v1/campaigns/{code}/coverage', res);
+    res = await admin.req('PUT', '/api/v1/campaigns/' + seed.code, seed);
+    assert.equal(res.status, 409);
+    checkResponse('PUT', '/api/v1/campaigns/{code}', res);
+
     // Sign-in throttling: 429 with Retry-After.
     for (let i = 0; i < 5; i++) {
       res = await anon.post('/api/v1/session', { username: 'nobody-here', password: 'wrong-password-1' });

@@ -1,0 +1,256 @@
+// The movement API suite: campaigns as data, registrations, pledges, coverage, bad input and
+// scope. Runs on SQLite, and on PostgreSQL when EDX_TEST_PG is set.
+import { readFileSync } from 'node:fs';
+import { test, assert, run } from '../lib/harness.mjs';
+import { seededStore, Server, cli, dbExec, snapshot } from '../lib/server.mjs';
+
+const SUITE = process.env.EDX_SUITE_NAME || 'movement';
+const store = seededStore();
+const srv = await new Server(store).start();
+const admin = await srv.login('admin');
+const hanoi = await srv.login('hanoi.admin');
+const hcm = await srv.login('hcm.admin');
+const teacher = await srv.login('teacher');
+
+const SEED = JSON.parse(readFileSync(new URL('../../data/movement/campaign-2025-2030.json', import.meta.url), 'utf8'));
+const CODE = SEED.code;
+const clone = (x) => structuredClone(x);
+const state = () => snapshot(store) + '|' + dbExec(store,
+  "SELECT (SELECT COUNT(*) FROM campaigns) || ':' || (SELECT COUNT(*) FROM campaign_registrations) || ':' || " +
+  "(SELECT COUNT(*) FROM campaign_pledges) || ':' || (SELECT COALESCE(MAX(updated_at), 0) FROM campaigns)");
+const unchanged = async (fn) => {
+  const before = state();
+  const r = await fn();
+  assert.equal(state(), before, 'the store changed');
+  return r;
+};
+const put = (c, url, body) => c.req('PUT', url, body);
+const pledgeUrl = (unit) => `/api/v1/campaigns/${CODE}/registrations/${unit}/pledges`;
+
+test('the 2025-2030 movement loads as data and reads back whole', async () => {
+  const r = await admin.post('/api/v1/campaigns', SEED);
+  assert.equal(r.status, 201, r.text);
+  const g = await teacher.get('/api/v1/campaigns/' + CODE);
+  assert.equal(g.status, 200, g.text);
+  assert.equal(g.body.name, SEED.name);
+  assert.deepEqual(g.body.phases.map((p) => [p.code, p.starts_on, p.ends_on]),
+    [['GD1', '2025-08-07', '2027-12-31'], ['GD2', '2028-01-01', '2030-12-31']]);
+  assert.deepEqual(g.body.milestones.map((m) => m.kind), ['preliminary', 'final']);
+  assert.deepEqual(g.body.criteria.map((c) => c.code),
+    ['effectiveness', 'creativity', 'replicability', 'practical_impact']);
+  assert.equal(g.body.reward_forms.length, 6);
+  assert.equal(g.body.registered, 0);
+  const l = await hanoi.get('/api/v1/campaigns');
+  assert.equal(l.status, 200);
+  assert.ok(l.body.campaigns.some((c) => c.code === CODE));
+  const again = await unchanged(() => admin.post('/api/v1/campaigns', SEED));
+  assert.equal(again.status, 409);
+  assert.equal(again.body.error.code, 'exists');
+});
+
+test('only the ministry defines campaigns', async () => {
+  const y = { ...clone(SEED), code: 'YEARLY-2026' };
+  for (const c of [hanoi, teacher]) {
+    const r = await unchanged(() => c.post('/api/v1/campaigns', y));
+    assert.equal(r.status, 403, r.text);
+  }
+});
+
+test('a definition that makes no sense is refused and names the field', async () => {
+  const cases = [
+    [(d) => { d.criteria[0].weight = 0.5; }, 'criteria', /add up to 1/],
+    [(d) => { d.phases[1].starts_on = '2027-06-01'; }, 'phases[1]', /overlap|not after/],
+    [(d) => { d.milestones[0].on = '2028-06-01'; }, 'milestones[0]', /outside phase GD1/],
+    [(d) => { d.milestones[0].phase = 'GD9'; }, 'milestones[0]', /GD9/],
+    [(d) => { d.ends_on = '2024-01-01'; }, 'ends_on', /before starts_on/],
+    [(d) => { d.phases[0].starts_on = '2025-01-01'; }, 'phases[0]', /outside the campaign/],
+    [(d) => { delete d.indicators[0].source; }, 'indicators[0]', /source must be one of/],
+    [(d) => { d.indicators[0].source = 'credentials.nonsense'; }, 'indicators[0]', /source/],
+    [(d) => { d.indicators[5].source = 'credentials.diplomas_issued'; }, 'indicators[5]', /by hand/],
+    [(d) => { d.indicators[1].code = d.indicators[0].code; }, 'indicators', /repeats/],
+    [(d) => { d.participant_types.push('castle'); }, 'participant_types/6', /./],
+    [(d) => { d.colour = 'red'; }, 'colour', /unknown/i],
+    [(d) => { d.starts_on = '2025-02-30'; }, 'starts_on', /date/],
+    [(d) => { d.criteria[0].levels[0].score = 11; }, 'criteria', /outside the scale/],
+    [(d) => { delete d.phases; }, 'phases', /phases is required/],
+  ];
+  for (const [edit, field, re] of cases) {
+    const d = { ...clone(SEED), code: 'BAD-1' };
+    edit(d);
+    const r = await unchanged(() => admin.post('/api/v1/campaigns', d));
+    assert.equal(r.status, 400, `${field}: ${r.text}`);
+    assert.equal(r.body.error.field, field, r.text);
+    assert.match(r.body.error.message, re, r.text);
+  }
+});
+
+test('a unit admin registers its own eligible unit, once', async () => {
+  const r = await hanoi.post(`/api/v1/campaigns/${CODE}/registrations`, { unit: 'SGDDT-HA-NOI' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.unit.code, 'SGDDT-HA-NOI');
+  assert.deepEqual(r.body.pledges, []);
+  const twice = await unchanged(() => hanoi.post(`/api/v1/campaigns/${CODE}/registrations`, { unit: 'SGDDT-HA-NOI' }));
+  assert.equal(twice.status, 409);
+  assert.equal(twice.body.error.code, 'already_registered');
+});
+
+test('nobody registers another unit, an ineligible unit or for an unknown campaign', async () => {
+  const cases = [
+    [hanoi, CODE, 'SGDDT-HO-CHI-MINH', 403],
+    [hanoi, CODE, 'THPT-CVA', 400], // a school: not a participant type
+    [admin, CODE, 'NO-SUCH-UNIT', 404],
+    [admin, 'NO-SUCH-CAMPAIGN', 'SGDDT-HUE', 404],
+    [teacher, CODE, 'SGDDT-HA-NOI', 403],
+  ];
+  for (const [c, code, unit, status] of cases) {
+    const r = await unchanged(() => c.post(`/api/v1/campaigns/${code}/registrations`, { unit }));
+    assert.equal(r.status, status, `${unit}: ${r.text}`);
+  }
+  const bad = await unchanged(() => admin.post(`/api/v1/campaigns/${CODE}/registrations`, { unit: 'SGDDT-HUE', extra: 1 }));
+  assert.equal(bad.status, 400);
+});
+
+test('fifty concurrent registrations of one unit register it exactly once', async () => {
+  const rs = await Promise.all(Array.from({ length: 50 }, () =>
+    admin.post(`/api/v1/campaigns/${CODE}/registrations`, { unit: 'SGDDT-DA-NANG' })));
+  assert.equal(rs.filter((r) => r.status === 201).length, 1);
+  assert.equal(rs.filter((r) => r.status === 409).length, 49, rs.map((r) => r.status).join());
+  assert.equal(dbExec(store, "SELECT COUNT(*) FROM campaign_registrations g JOIN units u ON u.id = g.unit_id WHERE u.code = 'SGDDT-DA-NANG'"), '1');
+});
+
+test('pledges are replaced as a whole and read back', async () => {
+  const pledges = [
+    { indicator: 'TR-SO', phase: 'GD1', target: 80 },
+    { indicator: 'VB-SO', phase: 'GD1', target: 12000, note: 'toàn thành phố' },
+    { indicator: 'TR-SO', phase: 'GD2', target: 100 },
+    { indicator: 'BD-NLS', phase: 'GD2', target: 95.5 },
+  ];
+  let r = await put(hanoi, pledgeUrl('SGDDT-HA-NOI'), { pledges });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.pledges.length, 4);
+  r = await put(hanoi, pledgeUrl('SGDDT-HA-NOI'), { pledges: pledges.slice(0, 2) });
+  assert.equal(r.status, 200, r.text);
+  const g = await hanoi.get(`/api/v1/campaigns/${CODE}/registrations/SGDDT-HA-NOI`);
+  assert.equal(g.status, 200);
+  assert.deepEqual(g.body.pledges.map((p) => [p.indicator, p.phase, p.target, p.note]),
+    [['TR-SO', 'GD1', 80, null], ['VB-SO', 'GD1', 12000, 'toàn thành phố']]);
+  const audited = dbExec(store, "SELECT COUNT(*) FROM audit_log WHERE action = 'campaign.pledge' AND target = 'unit:SGDDT-HA-NOI'");
+  assert.equal(audited, '2');
+});
+
+test('a bad pledge changes nothing', async () => {
+  const ok = { indicator: 'TR-SO', phase: 'GD1', target: 50 };
+  const cases = [
+    [[{ ...ok, target: 180 }], /percentage/],
+    [[{ ...ok, indicator: 'VB-SO', target: 12.5 }], /whole number/],
+    [[{ ...ok, indicator: 'VB-SO', target: -1 }], /whole number/],
+    [[{ ...ok, indicator: 'NOPE' }], /no indicator NOPE/],
+    [[{ ...ok, phase: 'GD7' }], /no phase GD7/],
+    [[ok, ok], /repeats/],
+    [[{ ...ok, target: '50' }], /number/],
+    [[{ ...ok, colour: 'red' }], /unknown member/],
+    [['TR-SO'], /object/],
+    [{ indicator: 'TR-SO' }, /list/],
+  ];
+  for (const [pledges, re] of cases) {
+    const r = await unchanged(() => put(hanoi, pledgeUrl('SGDDT-HA-NOI'), { pledges }));
+    assert.equal(r.status, 400, r.text);
+    assert.match(r.body.error.message, re, r.text);
+  }
+  const other = await unchanged(() => put(hanoi, pledgeUrl('SGDDT-HO-CHI-MINH'), { pledges: [ok] }));
+  assert.equal(other.status, 403);
+  const unregistered = await unchanged(() => put(hcm, pledgeUrl('SGDDT-HO-CHI-MINH'), { pledges: [ok] }));
+  assert.equal(unregistered.status, 409);
+  assert.equal(unregistered.body.error.code, 'not_registered');
+  const nobody = await hcm.get(`/api/v1/campaigns/${CODE}/registrations/SGDDT-HO-CHI-MINH`);
+  assert.equal(nobody.status, 404);
+});
+
+test('the ministry sees who has and has not registered, by type and province', async () => {
+  const r = await admin.get(`/api/v1/campaigns/${CODE}/coverage`);
+  assert.equal(r.status, 200, r.text);
+  const eligible = Number(dbExec(store, "SELECT COUNT(*) FROM units WHERE status = 'active' AND type IN " +
+    "('ministry_unit','national_university','doet','university','college','vocational')"));
+  assert.equal(r.body.eligible, eligible);
+  assert.equal(r.body.registered, 2);
+  assert.equal(r.body.not_registered, eligible - 2);
+  const doet = r.body.by_type.find((t) => t.type === 'doet');
+  assert.equal(doet.registered, 2);
+  const hn = r.body.by_province.find((p) => p.province === 'ha-noi');
+  assert.ok(hn.registered >= 1 && hn.eligible > hn.registered);
+  const not = await admin.get(`/api/v1/campaigns/${CODE}/coverage?registered=false&type=doet&limit=500`);
+  assert.equal(not.status, 200);
+  assert.ok(!not.body.units.some((u) => u.code === 'SGDDT-HA-NOI'));
+  assert.equal(not.body.units.length, doet.eligible - 2);
+  const yes = await admin.get(`/api/v1/campaigns/${CODE}/coverage?registered=true`);
+  assert.deepEqual(yes.body.units.map((u) => u.code).sort(), ['SGDDT-DA-NANG', 'SGDDT-HA-NOI']);
+  assert.equal(yes.body.units.find((u) => u.code === 'SGDDT-HA-NOI').pledges, 2);
+  const page = await admin.get(`/api/v1/campaigns/${CODE}/coverage?limit=5`);
+  assert.equal(page.body.units.length, 5);
+  assert.equal(page.body.next_offset, 5);
+  const bad = await admin.get(`/api/v1/campaigns/${CODE}/coverage?registered=maybe`);
+  assert.equal(bad.status, 400);
+});
+
+test('a unit admin sees coverage of its own subtree only', async () => {
+  // Hà Nội's subtree: the Department itself and a vocational college (schools do not take part).
+  const r = await hanoi.get(`/api/v1/campaigns/${CODE}/coverage`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.eligible, 2);
+  assert.equal(r.body.registered, 1);
+  assert.deepEqual(r.body.units.map((u) => u.code), ['SGDDT-HA-NOI', 'CD-NGHE-HN']);
+  const not = await hanoi.get(`/api/v1/campaigns/${CODE}/coverage?registered=false`);
+  assert.deepEqual(not.body.units.map((u) => u.code), ['CD-NGHE-HN']);
+  const g = await hanoi.get('/api/v1/campaigns/' + CODE);
+  assert.equal(g.body.registered, 1);
+  const t = await teacher.get(`/api/v1/campaigns/${CODE}/coverage`);
+  assert.equal(t.status, 403);
+});
+
+test('a campaign is redefined until its first registration, then fixed', async () => {
+  const y = { ...clone(SEED), code: 'YEARLY-2026', kind: 'yearly', name: 'Thi đua năm học 2026–2027',
+    starts_on: '2026-09-01', ends_on: '2027-08-31',
+    phases: [{ code: 'NH', name: 'Năm học', starts_on: '2026-09-01', ends_on: '2027-08-31' }],
+    milestones: [{ code: 'TK', kind: 'final', name: 'Tổng kết', on: '2027-08-31', phase: 'NH' }] };
+  let r = await admin.post('/api/v1/campaigns', y);
+  assert.equal(r.status, 201, r.text);
+  r = await put(admin, '/api/v1/campaigns/YEARLY-2026', { ...y, name: 'Thi đua năm học 2026-2027 (sửa)' });
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.body.name, /sửa/);
+  const mismatch = await unchanged(() => put(admin, '/api/v1/campaigns/YEARLY-2026', { ...y, code: 'OTHER' }));
+  assert.equal(mismatch.status, 400);
+  const fixed = await unchanged(() => put(admin, '/api/v1/campaigns/' + CODE, { ...SEED, name: 'x y' }));
+  assert.equal(fixed.status, 409);
+  assert.equal(fixed.body.error.code, 'has_registrations');
+  const audited = dbExec(store, "SELECT COUNT(*) FROM audit_log WHERE action = 'campaign.redefine' AND target = 'campaign:YEARLY-2026'");
+  assert.equal(audited, '1');
+});
+
+test('the CLI loads, registers, pledges and reports coverage', async () => {
+  let r = cli(store, ['campaign', 'register', 'YEARLY-2026', '--unit', 'SGDDT-HUE']);
+  assert.equal(r.status, 0, r.stderr);
+  r = cli(store, ['campaign', 'register', 'YEARLY-2026', '--unit', 'THPT-CVA']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /does not take part/);
+  r = cli(store, ['campaign', 'coverage', 'YEARLY-2026', '--registered', 'true']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /1 of \d+ eligible units registered/);
+  assert.match(r.stdout, /SGDDT-HUE/);
+  r = cli(store, ['campaign', 'load', '/nonexistent.json']);
+  assert.equal(r.status, 2);
+  r = cli(store, ['campaign', '--help']);
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /usage: edudx campaign/);
+});
+
+test('every movement write is audited and the chain still verifies', async () => {
+  const n = Number(dbExec(store, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'campaign.%'"));
+  assert.ok(n >= 7, String(n));
+  const r = cli(store, ['audit', 'verify']);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+});
+
+const failed = await run(SUITE);
+await srv.stop();
+store.cleanup();
+process.exit(failed ? 1 : 0);
