@@ -153,6 +153,7 @@ fi
 suite cli node tests/cli/cli.mjs
 suite crash node tests/cli/crash.mjs
 [ -f tests/cli/crash_credentials.mjs ] && suite crash-credentials node tests/cli/crash_credentials.mjs
+[ -f tests/cli/crash_evidence.mjs ] && suite crash-evidence node tests/cli/crash_evidence.mjs
 [ -f tests/e2e/shell.mjs ] && suite e2e node tests/e2e/shell.mjs
 [ -f tests/e2e/credentials.mjs ] && suite e2e-credentials node tests/e2e/credentials.mjs
 

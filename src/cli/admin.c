@@ -165,6 +165,7 @@ int cli_serve(int argc, char **argv)
     c.db_url = cli_g.db;
     c.secret_file = cli_g.secret_file;
     c.master_key_file = cli_g.master_key_file;
+    c.evidence_dir = cli_g.evidence_dir;
     if (cli_val(o, n, "listen")) c.listen = cli_val(o, n, "listen");
     c.public_url = cli_val(o, n, "public-url");
     c.trust_proxy = cli_has(o, n, "trust-proxy");

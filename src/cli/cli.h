@@ -21,6 +21,7 @@ typedef struct cli_global {
     const char *db;          /* --db / EDX_DB, default var/edudx.db */
     const char *secret_file; /* --secret-file / EDX_SECRET_FILE, default var/secret.key */
     const char *master_key_file; /* --master-key-file / EDX_MASTER_KEY_FILE, var/master.key */
+    const char *evidence_dir;    /* --evidence-dir / EDX_EVIDENCE_DIR, var/evidence */
     int json;                /* --json */
 } cli_global;
 

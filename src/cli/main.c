@@ -51,6 +51,8 @@ static const char usage_main[] =
     "  --secret-file F   server secret (env EDX_SECRET_FILE; default var/secret.key)\n"
     "  --master-key-file F  seals issuers' signing keys (env EDX_MASTER_KEY_FILE;\n"
     "                    default: master.key beside the server secret)\n"
+    "  --evidence-dir D  evidence files, stored by SHA-256 (env EDX_EVIDENCE_DIR;\n"
+    "                    default: evidence/ beside the server secret)\n"
     "  --json            machine-readable output\n"
     "  --log-level L     debug, info, warn, error, off (default info)\n"
     "\n"
@@ -287,6 +289,32 @@ static const command commands[] = {
     {"trust", cli_trust},   {"campaign", cli_campaign},
 };
 
+/* The global options that take a value and the variables they set. */
+static const char **global_value(const char *flag)
+{
+    static const struct {
+        const char *flag;
+        const char **dst;
+    } opts[] = {{"--db", &cli_g.db},
+                {"--secret-file", &cli_g.secret_file},
+                {"--master-key-file", &cli_g.master_key_file},
+                {"--evidence-dir", &cli_g.evidence_dir}};
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
+        if (strcmp(flag, opts[k].flag) == 0) return opts[k].dst;
+    return NULL;
+}
+
+/* `name` in the directory of the server secret (files that live beside it by default). */
+static const char *beside_secret(const char *name, char *buf, size_t cap)
+{
+    const char *slash = strrchr(cli_g.secret_file, '/');
+    if (slash)
+        snprintf(buf, cap, "%.*s/%s", (int)(slash - cli_g.secret_file), cli_g.secret_file, name);
+    else
+        snprintf(buf, cap, "%s", name);
+    return buf;
+}
+
 int main(int argc, char **argv)
 {
     edx_json_init();
@@ -294,7 +322,9 @@ int main(int argc, char **argv)
     const char *master = getenv("EDX_MASTER_KEY_FILE");
     cli_g.db = db && *db ? db : "var/edudx.db";
     cli_g.secret_file = secret && *secret ? secret : "var/secret.key";
+    const char *evidence = getenv("EDX_EVIDENCE_DIR");
     cli_g.master_key_file = master && *master ? master : NULL;
+    cli_g.evidence_dir = evidence && *evidence ? evidence : NULL;
     int i = 1;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -305,13 +335,11 @@ int main(int argc, char **argv)
         if (strcmp(a, "--version") == 0) return cli_version(0, NULL);
         if (strcmp(a, "--json") == 0) {
             cli_g.json = 1;
-        } else if (strcmp(a, "--db") == 0 || strcmp(a, "--secret-file") == 0 ||
-                   strcmp(a, "--master-key-file") == 0 || strcmp(a, "--log-level") == 0) {
+        } else if (global_value(a) || strcmp(a, "--log-level") == 0) {
             if (i + 1 >= argc) return cli_usage_error(usage_main, "%s needs a value", a);
             const char *v = argv[++i];
-            if (strcmp(a, "--db") == 0) cli_g.db = v;
-            else if (strcmp(a, "--secret-file") == 0) cli_g.secret_file = v;
-            else if (strcmp(a, "--master-key-file") == 0) cli_g.master_key_file = v;
+            const char **dst = global_value(a);
+            if (dst) *dst = v;
             else {
                 int l = edx_log_level_parse(v);
                 if (l < 0) return cli_usage_error(usage_main, "unknown log level %s", v);
@@ -342,12 +370,8 @@ int main(int argc, char **argv)
         char **rest = argv + i + 1;
         int m = 0;
         for (int j = 0; j < n; j++) {
-            if ((strcmp(rest[j], "--db") == 0 || strcmp(rest[j], "--secret-file") == 0 ||
-                 strcmp(rest[j], "--master-key-file") == 0) &&
-                j + 1 < n) {
-                if (strcmp(rest[j], "--db") == 0) cli_g.db = rest[j + 1];
-                else if (strcmp(rest[j], "--secret-file") == 0) cli_g.secret_file = rest[j + 1];
-                else cli_g.master_key_file = rest[j + 1];
+            if (global_value(rest[j]) && j + 1 < n) {
+                *global_value(rest[j]) = rest[j + 1];
                 j++;
             } else if (strcmp(rest[j], "--json") == 0) {
                 cli_g.json = 1;
@@ -355,17 +379,13 @@ int main(int argc, char **argv)
                 rest[m++] = rest[j];
             }
         }
-        /* The master key file lives beside the server secret unless placed elsewhere. */
-        static char master_path[4096];
-        if (!cli_g.master_key_file) {
-            const char *slash = strrchr(cli_g.secret_file, '/');
-            if (slash)
-                snprintf(master_path, sizeof master_path, "%.*s/master.key",
-                         (int)(slash - cli_g.secret_file), cli_g.secret_file);
-            else
-                snprintf(master_path, sizeof master_path, "master.key");
-            cli_g.master_key_file = master_path;
-        }
+        /* The master key file and the evidence folder live beside the server secret unless
+         * placed elsewhere. */
+        static char master_path[4096], evidence_path[4096];
+        if (!cli_g.master_key_file)
+            cli_g.master_key_file = beside_secret("master.key", master_path, sizeof master_path);
+        if (!cli_g.evidence_dir)
+            cli_g.evidence_dir = beside_secret("evidence", evidence_path, sizeof evidence_path);
         return commands[k].run(m, rest);
     }
     return cli_usage_error(usage_main, "unknown command %s", argv[i]);

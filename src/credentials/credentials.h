@@ -218,6 +218,21 @@ int edx_cred_list(edx_db *db, edx_arena *a, const edx_principal *p, const edx_cr
                   json_t **out, edx_err *err);
 
 /*
+ * Figures for the movement's computed indicators, over the units whose path is in
+ * [path_lo, path_hi): credentials not revoked, issued in [from, until] (Unix
+ * seconds): diplomas and degrees, transcripts, digital-skills certificates; and,
+ * as of `until`, the active learners registered in those units and how many of
+ * them hold a transcript issued there (matched by the keyed ID-number hash).
+ */
+typedef struct edx_cred_stats {
+    int64_t diplomas, transcripts, skills;
+    int64_t learners, learners_with_transcript;
+} edx_cred_stats;
+
+int edx_cred_stats_get(edx_db *db, const char *path_lo, const char *path_hi, int64_t from,
+                       int64_t until, edx_cred_stats *out, edx_err *err);
+
+/*
  * Every stored credential of `issuer`'s subtree (all when NULL, for the
  * system principal) as its signed JCS text, in issue order, to `emit`. For
  * delivery to wallets and national systems, and for offline checks.

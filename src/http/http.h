@@ -27,6 +27,7 @@ typedef struct edx_server_cfg {
     const char *db_url;
     const char *secret_file;
     const char *master_key_file; /* seals issuer keys; absent: credentials cannot be signed */
+    const char *evidence_dir;    /* evidence files by SHA-256 (must be shared by all servers) */
     const char *public_url;  /* https://… makes cookies Secure */
     const char *access_log;  /* path, "-" (stderr) or "off" */
     int threads;             /* worker threads (default: number of cores) */

@@ -7,7 +7,7 @@
  * also stored as rows: phases and indicators (pledges point at them) and the
  * eligible unit types (coverage joins on them).
  */
-#include "movement/movement.h"
+#include "movement/movement_int.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -51,13 +51,13 @@ static void schema_load(void)
 
 /* ---- small helpers ------------------------------------------------------------------------- */
 
-static const char *str(const json_t *o, const char *k)
+const char *mv_str(const json_t *o, const char *k)
 {
     return json_string_value(json_object_get(o, k));
 }
 
 /* Today in Vietnam (UTC+7, no daylight saving), YYYY-MM-DD. */
-static void today(char out[11])
+void mv_today(char out[11])
 {
     char iso[32];
     edx_time_iso(edx_now() + 7 * 3600, iso);
@@ -80,20 +80,20 @@ static int unique_codes(const json_t *arr, const char *what, edx_err *err)
     json_array_foreach(arr, i, x) {
         for (j = 0; j < i; j++) {
             y = json_array_get(arr, j);
-            if (strcmp(str(x, "code"), str(y, "code")) == 0)
+            if (strcmp(mv_str(x, "code"), mv_str(y, "code")) == 0)
                 return edx_err_invalid(err, what, "%s[%zu].code %s repeats %s[%zu]", what, i,
-                                       str(x, "code"), what, j);
+                                       mv_str(x, "code"), what, j);
         }
     }
     return 0;
 }
 
-static const json_t *find_code(const json_t *arr, const char *code)
+const json_t *mv_find_code(const json_t *arr, const char *code)
 {
     size_t i;
     json_t *x;
     json_array_foreach(arr, i, x) {
-        if (strcmp(str(x, "code"), code) == 0) return x;
+        if (strcmp(mv_str(x, "code"), code) == 0) return x;
     }
     return NULL;
 }
@@ -116,7 +116,7 @@ static int check_shape(const json_t *def, edx_arena *a, edx_err *err)
 
 static int check_sense(const json_t *def, edx_err *err)
 {
-    const char *from = str(def, "starts_on"), *until = str(def, "ends_on");
+    const char *from = mv_str(def, "starts_on"), *until = mv_str(def, "ends_on");
     if (strcmp(from, until) > 0)
         return edx_err_invalid(err, "ends_on", "ends_on %s is before starts_on %s", until, from);
     const json_t *phases = json_object_get(def, "phases");
@@ -135,7 +135,7 @@ static int check_sense(const json_t *def, edx_err *err)
     json_t *x;
     const char *prev_end = NULL;
     json_array_foreach(phases, i, x) {
-        const char *s = str(x, "starts_on"), *e = str(x, "ends_on");
+        const char *s = mv_str(x, "starts_on"), *e = mv_str(x, "ends_on");
         char field[48];
         snprintf(field, sizeof field, "phases[%zu]", i);
         if (strcmp(s, e) > 0)
@@ -153,15 +153,15 @@ static int check_sense(const json_t *def, edx_err *err)
     json_array_foreach(miles, i, x) {
         char field[48];
         snprintf(field, sizeof field, "milestones[%zu]", i);
-        const json_t *ph = find_code(phases, str(x, "phase"));
+        const json_t *ph = mv_find_code(phases, mv_str(x, "phase"));
         if (!ph)
             return edx_err_invalid(err, field, "%s names phase %s, which the campaign has not",
-                                   field, str(x, "phase"));
-        if (strcmp(str(x, "on"), str(ph, "starts_on")) < 0 ||
-            strcmp(str(x, "on"), str(ph, "ends_on")) > 0)
+                                   field, mv_str(x, "phase"));
+        if (strcmp(mv_str(x, "on"), mv_str(ph, "starts_on")) < 0 ||
+            strcmp(mv_str(x, "on"), mv_str(ph, "ends_on")) > 0)
             return edx_err_invalid(err, field, "%s (%s) is outside phase %s (%s to %s)", field,
-                                   str(x, "on"), str(ph, "code"), str(ph, "starts_on"),
-                                   str(ph, "ends_on"));
+                                   mv_str(x, "on"), mv_str(ph, "code"), mv_str(ph, "starts_on"),
+                                   mv_str(ph, "ends_on"));
     }
     double lo = 0, hi = 10, sum = 0;
     const json_t *scale = json_object_get(def, "scale");
@@ -185,7 +185,7 @@ static int check_sense(const json_t *def, edx_err *err)
         return edx_err_invalid(err, "criteria", "criteria weights add up to %g; they must add up "
                                "to 1", sum);
     json_array_foreach(inds, i, x) {
-        const char *kind = str(x, "kind"), *src = str(x, "source");
+        const char *kind = mv_str(x, "kind"), *src = mv_str(x, "source");
         char field[48];
         snprintf(field, sizeof field, "indicators[%zu]", i);
         if (strcmp(kind, "computed") == 0 && (!src || !in_list(edx_indicator_sources, src)))
@@ -201,13 +201,8 @@ static int check_sense(const json_t *def, edx_err *err)
 
 /* ---- reading ------------------------------------------------------------------------------- */
 
-typedef struct camp {
-    int64_t id;
-    json_t *def; /* parsed definition, owned */
-} camp;
-
 /* Load campaign `code`: EDX_ENOTFOUND naming `field` when there is none. */
-static int camp_load(edx_db *db, const char *code, const char *field, camp *c, edx_err *err)
+int mv_camp_load(edx_db *db, const char *code, const char *field, camp *c, edx_err *err)
 {
     edx_rows *r = NULL;
     c->id = 0;
@@ -251,7 +246,7 @@ int edx_campaign_get(edx_db *db, edx_arena *a, const edx_principal *p, const cha
 {
     camp c;
     int64_t n = 0;
-    int rc = camp_load(db, code, "code", &c, err);
+    int rc = mv_camp_load(db, code, "code", &c, err);
     if (rc < 0) return rc;
     if ((rc = count_registered(db, a, p, c.id, &n, err)) < 0) {
         json_decref(c.def);
@@ -305,9 +300,9 @@ static int store_rows(edx_db *db, int64_t id, const json_t *def, edx_err *err)
         rc = edx_db_exec(db,
                          "INSERT INTO campaign_phases (campaign_id, code, ord, starts_on, ends_on)"
                          " VALUES (?, ?, ?, ?, ?)",
-                         EDX_DB_ARGS(EDX_DB_INT(id), EDX_DB_TEXT(str(x, "code")),
-                                     EDX_DB_INT((int64_t)i), EDX_DB_TEXT(str(x, "starts_on")),
-                                     EDX_DB_TEXT(str(x, "ends_on"))),
+                         EDX_DB_ARGS(EDX_DB_INT(id), EDX_DB_TEXT(mv_str(x, "code")),
+                                     EDX_DB_INT((int64_t)i), EDX_DB_TEXT(mv_str(x, "starts_on")),
+                                     EDX_DB_TEXT(mv_str(x, "ends_on"))),
                          err);
         if (rc < 0) return rc;
     }
@@ -315,8 +310,8 @@ static int store_rows(edx_db *db, int64_t id, const json_t *def, edx_err *err)
         rc = edx_db_exec(db,
                          "INSERT INTO campaign_indicators (campaign_id, code, kind, source)"
                          " VALUES (?, ?, ?, ?)",
-                         EDX_DB_ARGS(EDX_DB_INT(id), EDX_DB_TEXT(str(x, "code")),
-                                     EDX_DB_TEXT(str(x, "kind")), EDX_DB_TEXT(str(x, "source"))),
+                         EDX_DB_ARGS(EDX_DB_INT(id), EDX_DB_TEXT(mv_str(x, "code")),
+                                     EDX_DB_TEXT(mv_str(x, "kind")), EDX_DB_TEXT(mv_str(x, "source"))),
                          err);
         if (rc < 0) return rc;
     }
@@ -341,20 +336,20 @@ int edx_campaign_define(edx_db *db, edx_arena *a, const edx_principal *p, const 
     if (rc < 0) return rc;
     if ((rc = check_sense(def, err)) < 0) return rc;
     if (!(text = edx_jcs_dump(def, NULL, err))) return err->rc ? err->rc : edx_err_nomem(err);
-    const char *code = str(def, "code");
+    const char *code = mv_str(def, "code");
     if ((rc = edx_db_begin(db, err)) < 0) goto done;
     if ((rc = edx_db_lock(db, LOCK_CAMPAIGNS, err)) < 0) goto write_done;
-    rc = camp_load(db, code, "code", &old, err);
+    rc = mv_camp_load(db, code, "code", &old, err);
     if (rc == EDX_ENOTFOUND) {
         edx_err_clear(err);
         rc = edx_db_exec(db,
                          "INSERT INTO campaigns (code, name, name_en, kind, starts_on, ends_on,"
                          " definition, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         EDX_DB_ARGS(EDX_DB_TEXT(code), EDX_DB_TEXT(str(def, "name")),
-                                     EDX_DB_TEXT(str(def, "name_en")),
-                                     EDX_DB_TEXT(str(def, "kind")),
-                                     EDX_DB_TEXT(str(def, "starts_on")),
-                                     EDX_DB_TEXT(str(def, "ends_on")), EDX_DB_TEXT(text),
+                         EDX_DB_ARGS(EDX_DB_TEXT(code), EDX_DB_TEXT(mv_str(def, "name")),
+                                     EDX_DB_TEXT(mv_str(def, "name_en")),
+                                     EDX_DB_TEXT(mv_str(def, "kind")),
+                                     EDX_DB_TEXT(mv_str(def, "starts_on")),
+                                     EDX_DB_TEXT(mv_str(def, "ends_on")), EDX_DB_TEXT(text),
                                      EDX_DB_INT(now), EDX_DB_INT(now)),
                          err);
         if (rc >= 0 &&
@@ -389,11 +384,11 @@ int edx_campaign_define(edx_db *db, edx_arena *a, const edx_principal *p, const 
         rc = edx_db_exec(db,
                          "UPDATE campaigns SET name = ?, name_en = ?, kind = ?, starts_on = ?,"
                          " ends_on = ?, definition = ?, updated_at = ? WHERE id = ?",
-                         EDX_DB_ARGS(EDX_DB_TEXT(str(def, "name")),
-                                     EDX_DB_TEXT(str(def, "name_en")),
-                                     EDX_DB_TEXT(str(def, "kind")),
-                                     EDX_DB_TEXT(str(def, "starts_on")),
-                                     EDX_DB_TEXT(str(def, "ends_on")), EDX_DB_TEXT(text),
+                         EDX_DB_ARGS(EDX_DB_TEXT(mv_str(def, "name")),
+                                     EDX_DB_TEXT(mv_str(def, "name_en")),
+                                     EDX_DB_TEXT(mv_str(def, "kind")),
+                                     EDX_DB_TEXT(mv_str(def, "starts_on")),
+                                     EDX_DB_TEXT(mv_str(def, "ends_on")), EDX_DB_TEXT(text),
                                      EDX_DB_INT(now), EDX_DB_INT(id)),
                          err);
     if (rc >= 0) rc = store_rows(db, id, def, err);
@@ -413,10 +408,10 @@ done:
 /* ---- registration -------------------------------------------------------------------------- */
 
 /* Load the campaign and the unit for a write by `p`; the unit must be eligible. */
-static int unit_for_campaign(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
+int mv_unit_for_campaign(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
                              const char *unit, camp *c, edx_unit_ref *u, edx_err *err)
 {
-    int rc = camp_load(db, code, "campaign", c, err);
+    int rc = mv_camp_load(db, code, "campaign", c, err);
     if (rc < 0) return rc;
     if ((rc = edx_unit_ref_get(db, a, p, unit, 1, "unit", u, err)) < 0) return rc;
     const json_t *types = json_object_get(c->def, "participant_types");
@@ -441,11 +436,11 @@ int edx_campaign_register(edx_db *db, edx_arena *a, const edx_principal *p, cons
     char day[11];
     int rc = edx_db_begin(db, err);
     if (rc < 0) return rc;
-    if ((rc = unit_for_campaign(db, a, p, code, unit, &c, &u, err)) < 0) goto write_done;
-    today(day);
-    if (strcmp(day, str(c.def, "ends_on")) > 0) {
+    if ((rc = mv_unit_for_campaign(db, a, p, code, unit, &c, &u, err)) < 0) goto write_done;
+    mv_today(day);
+    if (strcmp(day, mv_str(c.def, "ends_on")) > 0) {
         rc = edx_err_set(err, EDX_ECONFLICT, 409, "campaign_ended", "campaign",
-                         "campaign %s ended on %s", code, str(c.def, "ends_on"));
+                         "campaign %s ended on %s", code, mv_str(c.def, "ends_on"));
         goto write_done;
     }
     if (strcmp(u.status, "active") != 0) {
@@ -497,7 +492,7 @@ int edx_campaign_registration(edx_db *db, edx_arena *a, const edx_principal *p, 
     json_t *pledges = NULL;
     int64_t reg = 0, at = 0;
     const char *by = NULL;
-    int rc = camp_load(db, code, "campaign", &c, err);
+    int rc = mv_camp_load(db, code, "campaign", &c, err);
     if (rc < 0) return rc;
     if ((rc = edx_unit_ref_get(db, a, p, unit, 0, "unit", &u, err)) < 0) goto done;
     if ((rc = edx_db_query(db, &r,
@@ -539,6 +534,25 @@ done:
     return rc;
 }
 
+int mv_check_value(const json_t *def, const json_t *ind, double x, const char *field, edx_err *err)
+{
+    const char *unit = mv_str(ind, "unit"), *ic = mv_str(ind, "code");
+    const json_t *scale = json_object_get(def, "scale");
+    double lo = scale ? json_number_value(json_object_get(scale, "min")) : 0;
+    double hi = scale ? json_number_value(json_object_get(scale, "max")) : 10;
+    if (!isfinite(x)) return edx_err_invalid(err, field, "%s must be a number", field);
+    if (strcmp(unit, "percent") == 0 && (x < 0 || x > 100))
+        return edx_err_invalid(err, field, "%s: %s is a percentage: 0 to 100", field, ic);
+    if (strcmp(unit, "count") == 0 && (x < 0 || x != floor(x) || x > 1e12))
+        return edx_err_invalid(err, field, "%s: %s is a count: a whole number, 0 or more", field,
+                               ic);
+    if (strcmp(unit, "yes_no") == 0 && x != 0 && x != 1)
+        return edx_err_invalid(err, field, "%s: %s is yes (1) or no (0)", field, ic);
+    if (strcmp(unit, "score") == 0 && (x < lo || x > hi))
+        return edx_err_invalid(err, field, "%s: %s is a score from %g to %g", field, ic, lo, hi);
+    return 0;
+}
+
 /* Check one pledge against its indicator; the target as stored text in `num`. */
 static int check_pledge(const json_t *def, const json_t *pl, size_t i, char num[32],
                         edx_err *err)
@@ -553,33 +567,22 @@ static int check_pledge(const json_t *def, const json_t *pl, size_t i, char num[
         if (!in_list(allowed, k))
             return edx_err_invalid(err, field, "%s has an unknown member \"%s\"", field, k);
     }
-    const char *ic = str(pl, "indicator"), *pc = str(pl, "phase"), *note = str(pl, "note");
+    const char *ic = mv_str(pl, "indicator"), *pc = mv_str(pl, "phase"), *note = mv_str(pl, "note");
     const json_t *t = json_object_get(pl, "target");
     if (!ic || !pc)
         return edx_err_invalid(err, field, "%s needs an indicator and a phase (codes)", field);
-    const json_t *ind = find_code(json_object_get(def, "indicators"), ic);
+    const json_t *ind = mv_find_code(json_object_get(def, "indicators"), ic);
     if (!ind)
         return edx_err_invalid(err, field, "%s: the campaign has no indicator %.64s", field, ic);
-    if (!find_code(json_object_get(def, "phases"), pc))
+    if (!mv_find_code(json_object_get(def, "phases"), pc))
         return edx_err_invalid(err, field, "%s: the campaign has no phase %.64s", field, pc);
     if (!json_is_number(t) || !isfinite(json_number_value(t)))
         return edx_err_invalid(err, field, "%s.target must be a number", field);
     if (json_object_get(pl, "note") && (!note || strlen(note) > 1000))
         return edx_err_invalid(err, field, "%s.note must be text of at most 1000 bytes", field);
     double x = json_number_value(t);
-    const char *unit = str(ind, "unit");
-    const json_t *scale = json_object_get(def, "scale");
-    double lo = scale ? json_number_value(json_object_get(scale, "min")) : 0;
-    double hi = scale ? json_number_value(json_object_get(scale, "max")) : 10;
-    if (strcmp(unit, "percent") == 0 && (x < 0 || x > 100))
-        return edx_err_invalid(err, field, "%s: %s is a percentage: 0 to 100", field, ic);
-    if (strcmp(unit, "count") == 0 && (x < 0 || x != floor(x) || x > 1e12))
-        return edx_err_invalid(err, field, "%s: %s is a count: a whole number, 0 or more", field,
-                               ic);
-    if (strcmp(unit, "yes_no") == 0 && x != 0 && x != 1)
-        return edx_err_invalid(err, field, "%s: %s is yes (1) or no (0)", field, ic);
-    if (strcmp(unit, "score") == 0 && (x < lo || x > hi))
-        return edx_err_invalid(err, field, "%s: %s is a score from %g to %g", field, ic, lo, hi);
+    int rc = mv_check_value(def, ind, x, field, err);
+    if (rc < 0) return rc;
     edx_jcs_number(x, num);
     return 0;
 }
@@ -595,7 +598,7 @@ int edx_campaign_pledge(edx_db *db, edx_arena *a, const edx_principal *p, const 
         return edx_err_invalid(err, "pledges", "pledges must be a list of at most 2000");
     int rc = edx_db_begin(db, err);
     if (rc < 0) return rc;
-    if ((rc = unit_for_campaign(db, a, p, code, unit, &c, &u, err)) < 0) goto write_done;
+    if ((rc = mv_unit_for_campaign(db, a, p, code, unit, &c, &u, err)) < 0) goto write_done;
     rc = edx_db_query_int(db,
                           "SELECT id FROM campaign_registrations WHERE campaign_id = ?"
                           " AND unit_id = ?",
@@ -614,10 +617,10 @@ int edx_campaign_pledge(edx_db *db, edx_arena *a, const edx_principal *p, const 
         if ((rc = check_pledge(c.def, pl, i, num, err)) < 0) goto write_done;
         for (j = 0; j < i; j++) {
             const json_t *q = json_array_get(pledges, j);
-            if (strcmp(str(q, "indicator"), str(pl, "indicator")) == 0 &&
-                strcmp(str(q, "phase"), str(pl, "phase")) == 0) {
+            if (strcmp(mv_str(q, "indicator"), mv_str(pl, "indicator")) == 0 &&
+                strcmp(mv_str(q, "phase"), mv_str(pl, "phase")) == 0) {
                 rc = edx_err_invalid(err, "pledges", "pledges[%zu] repeats pledges[%zu] (%s, %s)",
-                                     i, j, str(pl, "indicator"), str(pl, "phase"));
+                                     i, j, mv_str(pl, "indicator"), mv_str(pl, "phase"));
                 goto write_done;
             }
         }
@@ -636,9 +639,9 @@ int edx_campaign_pledge(edx_db *db, edx_arena *a, const edx_principal *p, const 
                          " WHERE ph.campaign_id = ? AND ph.code = ?"
                          " AND i.campaign_id = ? AND i.code = ?",
                          EDX_DB_ARGS(EDX_DB_INT(reg), EDX_DB_TEXT(num),
-                                     EDX_DB_TEXT(str(pl, "note")), EDX_DB_INT(now),
-                                     EDX_DB_INT(c.id), EDX_DB_TEXT(str(pl, "phase")),
-                                     EDX_DB_INT(c.id), EDX_DB_TEXT(str(pl, "indicator"))),
+                                     EDX_DB_TEXT(mv_str(pl, "note")), EDX_DB_INT(now),
+                                     EDX_DB_INT(c.id), EDX_DB_TEXT(mv_str(pl, "phase")),
+                                     EDX_DB_INT(c.id), EDX_DB_TEXT(mv_str(pl, "indicator"))),
                          err);
         if (rc < 0) goto write_done;
     }
@@ -713,7 +716,7 @@ int edx_campaign_coverage(edx_db *db, edx_arena *a, const edx_principal *p, cons
         return edx_err_invalid(err, "type", "unknown unit type %.40s", q->type);
     int rc = edx_scope_range(a, p, &lo, &hi, err);
     if (rc < 0) return rc;
-    if ((rc = camp_load(db, code, "code", &c, err)) < 0) return rc;
+    if ((rc = mv_camp_load(db, code, "code", &c, err)) < 0) return rc;
     edx_dbv f[7] = {EDX_DB_INT(c.id),         EDX_DB_TEXT(lo),          EDX_DB_TEXT(hi),
                     EDX_DB_TEXT(q->type),     EDX_DB_TEXT(q->type),     EDX_DB_TEXT(q->province),
                     EDX_DB_TEXT(q->province)};

@@ -79,6 +79,83 @@ typedef struct edx_coverage_query {
 int edx_campaign_coverage(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
                           const edx_coverage_query *q, json_t **out, edx_err *err);
 
+/* ---- evidence files (evidence.c) --------------------------------------------------------- */
+
+typedef struct edx_evidence_cfg {
+    const char *dir;  /* the evidence folder: DIR/ab/cd/<sha256> */
+    size_t max_bytes; /* largest file accepted */
+} edx_evidence_cfg;
+
+#define EDX_EVIDENCE_MAX_DEFAULT (20u << 20)
+
+/*
+ * Store an evidence file sent for `unit` (which `p` must be able to act for).
+ * The bytes must be a PDF, PNG, JPEG, WebP, .docx/.xlsx/.pptx without macros or
+ * an OpenDocument file, and agree with `name`'s extension and `declared_type`
+ * (a Content-Type; NULL or application/octet-stream: not checked). Empty: 400;
+ * too large: 413; another kind: 415 unsupported_file; a lie: 400 type_mismatch.
+ * *out: {sha256, name, media_type, size, unit}. Uploading the same bytes again
+ * stores nothing new.
+ */
+int edx_evidence_put(edx_db *db, edx_arena *a, const edx_principal *p, const edx_evidence_cfg *cfg,
+                     const char *unit, const char *name, const char *declared_type,
+                     const void *data, size_t len, json_t **out, edx_err *err);
+
+/* 0 when `p` may read the file `sha256` (uploaded for a unit in its scope); else an error
+ * naming `field` (400 malformed, 404 unknown or out of scope). */
+int edx_evidence_check(edx_db *db, edx_arena *a, const edx_principal *p, const char *sha256,
+                       const char *field, edx_err *err);
+
+typedef struct edx_evidence_file {
+    char *data; /* malloc'd; the caller frees it */
+    size_t size;
+    const char *media_type, *name; /* in the caller's arena */
+} edx_evidence_file;
+
+/* Read a file `p` may read, checked against its hash. */
+int edx_evidence_get(edx_db *db, edx_arena *a, const edx_principal *p, const edx_evidence_cfg *cfg,
+                     const char *sha256, edx_evidence_file *out, edx_err *err);
+
+/* The media type of `data` when it is a kind evidence may be, else NULL and *why. */
+const char *edx_evidence_sniff(const void *data, size_t n, const char **why);
+
+/* ---- progress reports (reports.c) ---------------------------------------------------------- */
+
+/*
+ * A registered unit's report for a period: "2026" (the calendar year) or
+ * "2026-S1" / "2026-S2" (its halves), inside the campaign and begun already.
+ *
+ * edx_report_save replaces the draft's values: a list of {indicator, value,
+ * note?, evidence: [sha256…]} for manual indicators (computed ones are
+ * refused), each value checked like a pledge, each file one `p` may read.
+ * Refused (409 report_locked) while the report is submitted or accepted.
+ *
+ * edx_report_submit freezes the draft as version N+1 (every value needs a
+ * number and at least one evidence file) together with the computed
+ * indicators, worked out from the platform's data for the unit's subtree and
+ * the period; earlier versions stay readable.
+ *
+ * edx_report_review: the Ministry "return"s a submitted report for correction
+ * (a comment is required) or "accept"s it.
+ *
+ * edx_report_get: the report (status, draft, versions, the current version's
+ * content); with version > 0, that version's content.
+ */
+int edx_report_save(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
+                    const char *unit, const char *period, const json_t *values, json_t **out,
+                    edx_err *err);
+int edx_report_submit(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
+                      const char *unit, const char *period, json_t **out, edx_err *err);
+int edx_report_review(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
+                      const char *unit, const char *period, const char *action,
+                      const char *comment, json_t **out, edx_err *err);
+int edx_report_get(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
+                   const char *unit, const char *period, int version, json_t **out,
+                   edx_err *err);
+/* Reports of the campaign in the caller's scope, newest first, optionally of one status/period. */
+int edx_report_list(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
+                    const char *status, const char *period, json_t **out, edx_err *err);
+
 /* The computed-indicator sources edudx knows ("credentials.diplomas_issued", …), NULL-ended. */
 extern const char *const edx_indicator_sources[];
 

@@ -1,4 +1,5 @@
 /* movement_http.c: HTTP routes of the movement: campaigns, registrations, pledges, coverage. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/http.h"
@@ -136,6 +137,174 @@ static int h_coverage(edx_req *r, edx_resp *out)
     return edx_resp_result(out, rc, &e, 200, o);
 }
 
+/* ---- progress reports ---------------------------------------------------------------------- */
+
+static int h_reports(edx_req *r, edx_resp *out)
+{
+    edx_err e;
+    edx_err_clear(&e);
+    json_t *o = NULL;
+    const char *status = edx_req_query(r, "status"), *period = edx_req_query(r, "period");
+    int rc = edx_report_list(edx_req_db(r), edx_req_arena(r), edx_req_who(r),
+                             edx_req_param(r, "code"), status && *status ? status : NULL,
+                             period && *period ? period : NULL, &o, &e);
+    return edx_resp_result(out, rc, &e, 200, o);
+}
+
+static int h_report_get(edx_req *r, edx_resp *out)
+{
+    edx_err e;
+    edx_err_clear(&e);
+    json_t *o = NULL;
+    int rc = edx_report_get(edx_req_db(r), edx_req_arena(r), edx_req_who(r),
+                            edx_req_param(r, "code"), edx_req_param(r, "unit"),
+                            edx_req_param(r, "period"), 0, &o, &e);
+    return edx_resp_result(out, rc, &e, 200, o);
+}
+
+static int h_report_version(edx_req *r, edx_resp *out)
+{
+    edx_err e;
+    edx_err_clear(&e);
+    json_t *o = NULL;
+    const char *v = edx_req_param(r, "version");
+    char *end;
+    long n = strtol(v, &end, 10);
+    int rc = (!*v || *end || n < 1 || n > 100000)
+                 ? edx_err_set(&e, EDX_ENOTFOUND, 404, "not_found", "version", "no version %.20s", v)
+                 : edx_report_get(edx_req_db(r), edx_req_arena(r), edx_req_who(r),
+                                  edx_req_param(r, "code"), edx_req_param(r, "unit"),
+                                  edx_req_param(r, "period"), (int)n, &o, &e);
+    return edx_resp_result(out, rc, &e, 200, o);
+}
+
+static const char *const report_fields[] = {"values", NULL};
+
+static int h_report_put(edx_req *r, edx_resp *out)
+{
+    edx_err e;
+    edx_err_clear(&e);
+    json_t *body = NULL, *o = NULL;
+    int rc;
+    if ((rc = edx_req_json(r, &body, &e)) == 0 && (rc = edx_json_only(body, report_fields, &e)) == 0)
+        rc = edx_report_save(edx_req_db(r), edx_req_arena(r), edx_req_who(r),
+                             edx_req_param(r, "code"), edx_req_param(r, "unit"),
+                             edx_req_param(r, "period"), json_object_get(body, "values"), &o, &e);
+    json_decref(body);
+    return edx_resp_result(out, rc, &e, 200, o);
+}
+
+static int h_report_submit(edx_req *r, edx_resp *out)
+{
+    edx_err e;
+    edx_err_clear(&e);
+    json_t *o = NULL;
+    int rc = edx_report_submit(edx_req_db(r), edx_req_arena(r), edx_req_who(r),
+                               edx_req_param(r, "code"), edx_req_param(r, "unit"),
+                               edx_req_param(r, "period"), &o, &e);
+    return edx_resp_result(out, rc, &e, 200, o);
+}
+
+static const char *const review_fields[] = {"comment", NULL};
+
+static int review(edx_req *r, edx_resp *out, const char *action)
+{
+    edx_err e;
+    edx_err_clear(&e);
+    json_t *body = NULL, *o = NULL;
+    const char *comment = NULL;
+    size_t len = 0;
+    int rc = 0;
+    edx_req_body(r, &len);
+    if (len > 0 && ((rc = edx_req_json(r, &body, &e)) < 0 ||
+                    (rc = edx_json_only(body, review_fields, &e)) < 0 ||
+                    (rc = edx_json_get_str(body, "comment", 0, &comment, &e)) < 0)) {
+        json_decref(body);
+        return edx_resp_error(out, &e);
+    }
+    rc = edx_report_review(edx_req_db(r), edx_req_arena(r), edx_req_who(r),
+                           edx_req_param(r, "code"), edx_req_param(r, "unit"),
+                           edx_req_param(r, "period"), action, comment, &o, &e);
+    json_decref(body);
+    return edx_resp_result(out, rc, &e, 200, o);
+}
+
+static int h_report_return(edx_req *r, edx_resp *out)
+{
+    return review(r, out, "return");
+}
+
+static int h_report_accept(edx_req *r, edx_resp *out)
+{
+    return review(r, out, "accept");
+}
+
+/* ---- evidence files ------------------------------------------------------------------------ */
+
+static edx_evidence_cfg evidence_cfg(edx_req *r)
+{
+    const edx_server_cfg *c = edx_req_cfg(r);
+    edx_evidence_cfg e = {c->evidence_dir ? c->evidence_dir : "var/evidence",
+                          EDX_EVIDENCE_MAX_DEFAULT};
+    if (c->max_upload < e.max_bytes) e.max_bytes = c->max_upload;
+    return e;
+}
+
+static int h_evidence_put(edx_req *r, edx_resp *out)
+{
+    edx_err e;
+    edx_err_clear(&e);
+    json_t *o = NULL;
+    size_t len = 0;
+    const char *data = edx_req_body(r, &len);
+    edx_evidence_cfg cfg = evidence_cfg(r);
+    const char *unit = edx_req_query(r, "unit"), *name = edx_req_query(r, "name");
+    int rc = !unit || !*unit ? edx_err_invalid(&e, "unit", "say which unit the file is for (?unit=)")
+                             : edx_evidence_put(edx_req_db(r), edx_req_arena(r), edx_req_who(r),
+                                                &cfg, unit, name, edx_req_header(r, "Content-Type"),
+                                                data, len, &o, &e);
+    return edx_resp_result(out, rc, &e, 201, o);
+}
+
+/* "attachment; filename=…" with the UTF-8 name percent-encoded (RFC 6266 / RFC 8187). */
+static const char *disposition(edx_arena *a, const char *name)
+{
+    static const char hexd[] = "0123456789ABCDEF";
+    size_t n = strlen(name);
+    char *enc = edx_arena_alloc(a, 3 * n + 1), *q = enc;
+    if (!enc) return "attachment";
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~", *p)) {
+            *q++ = (char)*p;
+        } else {
+            *q++ = '%';
+            *q++ = hexd[*p >> 4];
+            *q++ = hexd[*p & 15];
+        }
+    }
+    *q = '\0';
+    return edx_arena_printf(a, "attachment; filename=\"evidence\"; filename*=UTF-8''%s", enc);
+}
+
+static int h_evidence_get(edx_req *r, edx_resp *out)
+{
+    edx_err e;
+    edx_err_clear(&e);
+    edx_evidence_file f;
+    edx_evidence_cfg cfg = evidence_cfg(r);
+    int rc = edx_evidence_get(edx_req_db(r), edx_req_arena(r), edx_req_who(r), &cfg,
+                              edx_req_param(r, "sha256"), &f, &e);
+    if (rc < 0) return edx_resp_error(out, &e);
+    out->status = 200;
+    out->body = f.data;
+    out->len = f.size;
+    out->content_type = f.media_type;
+    edx_resp_header(out, "Content-Disposition", disposition(edx_req_arena(r), f.name ? f.name : "evidence"));
+    edx_resp_header(out, "Content-Security-Policy", "sandbox; default-src 'none'");
+    return 0;
+}
+
 extern const edx_route edx_movement_routes[];
 const edx_route edx_movement_routes[] = {
     {"GET", "/api/v1/campaigns", SIGNED, 0, h_campaigns, "Emulation campaigns"},
@@ -151,5 +320,23 @@ const edx_route edx_movement_routes[] = {
      "Replace a unit's pledged targets"},
     {"GET", "/api/v1/campaigns/{code}/coverage", ADMINS, 0, h_coverage,
      "Who has and has not registered, by type and province"},
+    {"GET", "/api/v1/campaigns/{code}/reports", ADMINS, 0, h_reports,
+     "Progress reports in scope (the Ministry's review queue)"},
+    {"GET", "/api/v1/campaigns/{code}/registrations/{unit}/reports/{period}", ADMINS, 0,
+     h_report_get, "A unit's report for a period: status, draft, versions"},
+    {"PUT", "/api/v1/campaigns/{code}/registrations/{unit}/reports/{period}", ADMINS, 0,
+     h_report_put, "Save the draft of a report"},
+    {"POST", "/api/v1/campaigns/{code}/registrations/{unit}/reports/{period}/submit", ADMINS, 0,
+     h_report_submit, "Submit the draft as a new version"},
+    {"POST", "/api/v1/campaigns/{code}/registrations/{unit}/reports/{period}/return", MINISTRY,
+     0, h_report_return, "Return a submitted report for correction"},
+    {"POST", "/api/v1/campaigns/{code}/registrations/{unit}/reports/{period}/accept", MINISTRY,
+     0, h_report_accept, "Accept a submitted report"},
+    {"GET", "/api/v1/campaigns/{code}/registrations/{unit}/reports/{period}/versions/{version}",
+     ADMINS, 0, h_report_version, "One submitted version of a report"},
+    {"POST", "/api/v1/evidence", ADMINS, EDX_RT_UPLOAD, h_evidence_put,
+     "Upload an evidence file (PDF, image, office document)"},
+    {"GET", "/api/v1/evidence/{sha256}", SIGNED, 0, h_evidence_get,
+     "Download an evidence file you may read"},
     {NULL, NULL, 0, 0, NULL, NULL},
 };

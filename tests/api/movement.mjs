@@ -1,6 +1,8 @@
 // The movement API suite: campaigns as data, registrations, pledges, coverage, bad input and
 // scope. Runs on SQLite, and on PostgreSQL when EDX_TEST_PG is set.
-import { readFileSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { test, assert, run } from '../lib/harness.mjs';
 import { seededStore, Server, cli, dbExec, snapshot } from '../lib/server.mjs';
 
@@ -26,6 +28,25 @@ const unchanged = async (fn) => {
 };
 const put = (c, url, body) => c.req('PUT', url, body);
 const pledgeUrl = (unit) => `/api/v1/campaigns/${CODE}/registrations/${unit}/pledges`;
+const reportUrl = (unit, period) => `/api/v1/campaigns/${CODE}/registrations/${unit}/reports/${period}`;
+const agg = store.db.startsWith('postgres') ? "string_agg(status, ',' ORDER BY id)" : "group_concat(status, ',')";
+const fileState = () => state() + '|' + dbExec(store,
+  "SELECT (SELECT COUNT(*) FROM evidence_files) || ':' || (SELECT COUNT(*) FROM evidence_uploads) || ':' || " +
+  "(SELECT COUNT(*) FROM progress_reports) || ':' || (SELECT COUNT(*) FROM report_versions) || ':' || " +
+  `(SELECT COALESCE(MAX(updated_at), 0) FROM progress_reports) || ':' || (SELECT COALESCE(${agg}, '') FROM progress_reports)`);
+const untouched = async (fn) => {
+  const before = fileState();
+  const r = await fn();
+  assert.equal(fileState(), before, 'the store changed');
+  return r;
+};
+const upload = (c, unit, name, bytes, type = 'application/octet-stream') =>
+  c.post(`/api/v1/evidence?unit=${unit}&name=${encodeURIComponent(name)}`, bytes, { 'content-type': type });
+// Small but real files of each kind (magic numbers and, for OOXML, the part names).
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 1)]);
+const docx = (extra = '') => Buffer.from('PK\x03\x04' + '\0'.repeat(26) + '[Content_Types].xml ... word/document.xml ' + extra, 'binary');
+const sha = (b) => createHash('sha256').update(b).digest('hex');
 
 test('the 2025-2030 movement loads as data and reads back whole', async () => {
   const r = await admin.post('/api/v1/campaigns', SEED);
@@ -241,6 +262,158 @@ test('the CLI loads, registers, pledges and reports coverage', async () => {
   r = cli(store, ['campaign', '--help']);
   assert.equal(r.status, 0);
   assert.match(r.stdout, /usage: edudx campaign/);
+});
+
+test('evidence files are checked by content, stored once by SHA-256 and kept', async () => {
+  const r = await upload(hanoi, 'SGDDT-HA-NOI', 'Báo cáo học bạ số.pdf', PDF, 'application/pdf');
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.sha256, sha(PDF));
+  assert.equal(r.body.media_type, 'application/pdf');
+  const file = path.join(store.dir, 'evidence', r.body.sha256.slice(0, 2), r.body.sha256.slice(2, 4), r.body.sha256);
+  assert.ok(existsSync(file), file);
+  assert.equal(sha(readFileSync(file)), r.body.sha256);
+  const again = await upload(hanoi, 'SGDDT-HA-NOI', 'Báo cáo học bạ số.pdf', PDF);
+  assert.equal(again.status, 201);
+  assert.equal(dbExec(store, `SELECT COUNT(*) FROM evidence_files WHERE sha256 = '${sha(PDF)}'`), '1');
+  const d = await upload(hanoi, 'SGDDT-HA-NOI', 'Kế hoạch.docx', docx());
+  assert.equal(d.status, 201, d.text);
+  assert.match(d.body.media_type, /wordprocessingml/);
+  const img = await upload(hanoi, 'CD-NGHE-HN', 'ảnh lớp học.png', PNG, 'image/png');
+  assert.equal(img.status, 201, img.text);
+});
+
+test('evidence that lies about its type, is empty, too large, a program or markup is refused', async () => {
+  const cases = [
+    ['a.pdf', PNG, 'application/octet-stream', 400, /named .pdf but its content is a PNG/],
+    ['a.png', PNG, 'application/pdf', 400, /sent as application\/pdf/],
+    ['empty.pdf', Buffer.alloc(0), undefined, 400, /empty/],
+    ['setup.pdf', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(100)]), undefined, 415, /Windows program/],
+    ['run.pdf', Buffer.from('#!/bin/sh\nrm -rf /\n'), undefined, 415, /script/],
+    ['page.pdf', Buffer.from('<!doctype html><script>alert(1)</script>'), undefined, 415, /web page/],
+    ['x.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>'), undefined, 415, /web page/],
+    ['macro.docx', docx('word/vbaProject.bin'), undefined, 415, /macros/],
+    ['old.doc', Buffer.from('d0cf11e0a1b11ae1' + '00'.repeat(64), 'hex'), undefined, 415, /old Office/],
+    ['data.zip', Buffer.from('PK\x03\x04' + '\0'.repeat(60), 'binary'), undefined, 415, /ZIP/],
+    ['big.pdf', Buffer.concat([PDF, Buffer.alloc(20 * 1024 * 1024)]), undefined, 413, /at most/],
+  ];
+  for (const [name, bytes, type, status, re] of cases) {
+    const r = await untouched(() => upload(hanoi, 'SGDDT-HA-NOI', name, bytes, type));
+    assert.equal(r.status, status, `${name}: ${r.text}`);
+    assert.match(r.body.error.message, re, name);
+  }
+  const other = await untouched(() => upload(hanoi, 'SGDDT-HO-CHI-MINH', 'a.pdf', PDF));
+  assert.equal(other.status, 403);
+  const noUnit = await untouched(() => hanoi.post('/api/v1/evidence?name=a.pdf', PDF, { 'content-type': 'application/pdf' }));
+  assert.equal(noUnit.status, 400);
+});
+
+test('an evidence file downloads only for those who may read its unit', async () => {
+  const r = await hanoi.get('/api/v1/evidence/' + sha(PDF));
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/pdf');
+  assert.match(r.headers.get('content-disposition'), /^attachment; .*filename\*=UTF-8''B%C3%A1o/);
+  assert.match(r.headers.get('content-security-policy'), /sandbox/);
+  assert.equal(sha(Buffer.from(r.text, 'binary')), sha(PDF)); // the PDF is ASCII
+  assert.equal((await admin.get('/api/v1/evidence/' + sha(PDF))).status, 200);
+  assert.equal((await hcm.get('/api/v1/evidence/' + sha(PDF))).status, 404);
+  assert.equal((await teacher.get('/api/v1/evidence/' + sha(PDF))).status, 404);
+  assert.equal((await hanoi.get('/api/v1/evidence/' + 'ab'.repeat(32))).status, 404);
+  assert.equal((await hanoi.get('/api/v1/evidence/not-a-hash')).status, 400);
+});
+
+test('a report is drafted, submitted with computed values, returned, corrected and accepted', async () => {
+  // Three diplomas issued by a school of Hà Nội this year count for the Department.
+  const csv = path.join(store.dir, 'cohort.csv');
+  (await import('node:fs')).writeFileSync(csv,
+    'external_id,id_number,full_name,birth_date,graduation_year,classification,decision_number,decision_date\n' +
+    [1, 2, 3].map((i) => `MV-${i},00120810000${i},Nguyễn Văn Học,2008-05-12,2026,Khá,1/QĐ-SGDĐT,2026-06-30`).join('\n') + '\n');
+  const iss = cli(store, ['credential', 'issue', '--issuer', 'THPT-CVA', '--type', 'diploma', '--csv', csv]);
+  assert.equal(iss.status, 0, iss.stderr);
+  const values = [
+    { indicator: 'BD-NLS', value: 62.5, note: 'Học kỳ I', evidence: [sha(PDF)] },
+    { indicator: 'HS-TT', value: 80, evidence: [sha(PDF), sha(docx())] },
+  ];
+  let r = await put(hanoi, reportUrl('SGDDT-HA-NOI', '2026'), { values });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'draft');
+  assert.equal(r.body.version, 0);
+  r = await hanoi.post(reportUrl('SGDDT-HA-NOI', '2026') + '/submit');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'submitted');
+  assert.equal(r.body.version, 1);
+  const cur = r.body.current;
+  const byCode = Object.fromEntries(cur.values.map((v) => [v.indicator, v]));
+  assert.equal(byCode['BD-NLS'].value, 62.5);
+  assert.equal(byCode['VB-SO'].computed, true);
+  assert.equal(byCode['VB-SO'].value, 3);
+  assert.equal(byCode['SK-CN'].value, null); // initiatives are not recorded yet
+  assert.equal(cur.from, '2026-01-01');
+  // Locked while submitted; only the Ministry reviews.
+  let x = await untouched(() => put(hanoi, reportUrl('SGDDT-HA-NOI', '2026'), { values }));
+  assert.equal(x.status, 409);
+  x = await untouched(() => hanoi.post(reportUrl('SGDDT-HA-NOI', '2026') + '/return', { comment: 'Thiếu minh chứng' }));
+  assert.equal(x.status, 403);
+  x = await untouched(() => admin.post(reportUrl('SGDDT-HA-NOI', '2026') + '/return', {}));
+  assert.equal(x.status, 400);
+  r = await admin.post(reportUrl('SGDDT-HA-NOI', '2026') + '/return', { comment: 'Bổ sung minh chứng cho HS-TT' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'returned');
+  assert.equal(r.body.comment, 'Bổ sung minh chứng cho HS-TT');
+  // Corrected and submitted again: version 2; version 1 is kept as it was.
+  r = await put(hanoi, reportUrl('SGDDT-HA-NOI', '2026'), { values: [values[0], { ...values[1], value: 85 }] });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'returned');
+  r = await hanoi.post(reportUrl('SGDDT-HA-NOI', '2026') + '/submit');
+  assert.equal(r.body.version, 2);
+  assert.equal(r.body.versions.length, 2);
+  const v1 = await hanoi.get(reportUrl('SGDDT-HA-NOI', '2026') + '/versions/1');
+  assert.equal(v1.status, 200);
+  assert.equal(v1.body.values.find((v) => v.indicator === 'HS-TT').value, 80);
+  assert.equal((await hanoi.get(reportUrl('SGDDT-HA-NOI', '2026') + '/versions/3')).status, 404);
+  r = await admin.post(reportUrl('SGDDT-HA-NOI', '2026') + '/accept');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'accepted');
+  const l = await admin.get(`/api/v1/campaigns/${CODE}/reports?status=accepted`);
+  assert.deepEqual(l.body.reports.map((x) => [x.unit, x.period, x.version]), [['SGDDT-HA-NOI', '2026', 2]]);
+  assert.equal((await hcm.get(`/api/v1/campaigns/${CODE}/reports`)).body.reports.length, 0);
+  assert.equal(dbExec(store, "SELECT COUNT(*) FROM report_evidence WHERE version = 2"), '3');
+});
+
+test('a bad report changes nothing', async () => {
+  const url = reportUrl('SGDDT-HA-NOI', '2026-S2');
+  const ev = [sha(PDF)];
+  const cases = [
+    [{ values: [{ indicator: 'VB-SO', value: 3, evidence: ev }] }, 400, /computed by edudx/],
+    [{ values: [{ indicator: 'BD-NLS', value: 130, evidence: ev }] }, 400, /percentage/],
+    [{ values: [{ indicator: 'BD-NLS', value: 1, evidence: ['ab'.repeat(32)] }] }, 404, /evidence/],
+    [{ values: [{ indicator: 'BD-NLS', value: 1, evidence: ['x'] }] }, 400, /SHA-256/],
+    [{ values: [{ indicator: 'BD-NLS', value: 1 }, { indicator: 'BD-NLS', value: 2 }] }, 400, /repeats/],
+    [{ values: [{ indicator: 'NOPE', value: 1 }] }, 400, /no indicator/],
+    [{ values: 'all good' }, 400, /list/],
+  ];
+  for (const [body, status, re] of cases) {
+    const r = await untouched(() => put(hanoi, url, body));
+    assert.equal(r.status, status, r.text);
+    assert.match(r.body.error.message, re, r.text);
+  }
+  for (const period of ['2031', '2024', '2026-S3', '26', '2027-S2']) {
+    const r = await untouched(() => put(hanoi, reportUrl('SGDDT-HA-NOI', period), { values: [] }));
+    assert.equal(r.status, 400, `${period}: ${r.text}`);
+  }
+  // Another unit's evidence is out of reach; a value without evidence cannot be submitted.
+  const hcmPdf = Buffer.concat([PDF, Buffer.from('% HCM\n')]);
+  assert.equal((await hcm.post(`/api/v1/campaigns/${CODE}/registrations`, { unit: 'SGDDT-HO-CHI-MINH' })).status, 201);
+  assert.equal((await upload(hcm, 'SGDDT-HO-CHI-MINH', 'hcm.pdf', hcmPdf)).status, 201);
+  const r = await untouched(() => put(hanoi, url, { values: [{ indicator: 'BD-NLS', value: 1, evidence: [sha(hcmPdf)] }] }));
+  assert.equal(r.status, 404);
+  assert.equal((await put(hanoi, url, { values: [{ indicator: 'BD-NLS', value: 5 }] })).status, 200);
+  const s = await untouched(() => hanoi.post(url + '/submit'));
+  assert.equal(s.status, 400);
+  assert.match(s.body.error.message, /evidence/);
+  const none = await untouched(() => hanoi.post(reportUrl('SGDDT-HA-NOI', '2026-S1') + '/submit'));
+  assert.equal(none.status, 409);
+  const other = await untouched(() => put(hanoi, reportUrl('SGDDT-HO-CHI-MINH', '2026'), { values: [] }));
+  assert.equal(other.status, 403);
 });
 
 test('every movement write is audited and the chain still verifies', async () => {

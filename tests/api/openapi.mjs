@@ -309,8 +309,10 @@ test('every operation is complete: id, summary, security, responses, CSRF header
       if (op.requestBody && !statuses.includes('415')) problems.push(`${key}: takes a body but documents no 415`);
     }
     if (rt.upload) {
+      // Uploads are files, not JSON: CSV imports, evidence files.
       const body = deref(doc, op.requestBody);
-      if (!body?.content?.['text/csv']) problems.push(`${key}: an upload route without a text/csv body`);
+      const types = Object.keys(body?.content || {});
+      if (!types.some((t) => t === 'text/csv' || t === 'application/octet-stream')) problems.push(`${key}: an upload route without a text/csv or binary body`);
     }
   }
   assert.deepEqual(problems, []);
@@ -534,6 +536,37 @@ test('real answers of the server match the documented schemas', async () => {
     res = await admin.req('PUT', '/api/v1/campaigns/' + seed.code, seed);
     assert.equal(res.status, 409);
     checkResponse('PUT', '/api/v1/campaigns/{code}', res);
+    const pdf = '%PDF-1.4\n%%EOF\n';
+    res = await admin.post('/api/v1/evidence?unit=SGDDT-HUE&name=bao-cao.pdf', pdf, { 'content-type': 'application/pdf' });
+    assert.equal(res.status, 201, res.text);
+    checkResponse('POST', '/api/v1/evidence', res);
+    const ev = res.body.sha256;
+    res = await admin.get('/api/v1/evidence/' + ev);
+    assert.equal(res.status, 200);
+    res = await admin.post('/api/v1/evidence?unit=SGDDT-HUE&name=x.pdf', 'MZ-not-a-pdf', { 'content-type': 'application/pdf' });
+    assert.equal(res.status, 415);
+    checkResponse('POST', '/api/v1/evidence', res);
+    const rep = `/api/v1/campaigns/${seed.code}/registrations/SGDDT-HUE/reports/2026`;
+    res = await admin.req('PUT', rep, { values: [{ indicator: 'BD-NLS', value: 55, evidence: [ev] }] });
+    assert.equal(res.status, 200, res.text);
+    checkResponse('PUT', '/api/v1/campaigns/{code}/registrations/{unit}/reports/{period}', res);
+    res = await admin.post(rep + '/submit');
+    assert.equal(res.status, 200, res.text);
+    checkResponse('POST', '/api/v1/campaigns/{code}/registrations/{unit}/reports/{period}/submit', res);
+    res = await admin.post(rep + '/return', { comment: 'Thiếu số liệu' });
+    assert.equal(res.status, 200, res.text);
+    checkResponse('POST', '/api/v1/campaigns/{code}/registrations/{unit}/reports/{period}/return', res);
+    res = await admin.post(rep + '/submit');
+    res = await admin.post(rep + '/accept');
+    assert.equal(res.status, 200, res.text);
+    checkResponse('POST', '/api/v1/campaigns/{code}/registrations/{unit}/reports/{period}/accept', res);
+    res = await admin.get(rep);
+    checkResponse('GET', '/api/v1/campaigns/{code}/registrations/{unit}/reports/{period}', res);
+    res = await admin.get(rep + '/versions/1');
+    assert.equal(res.status, 200);
+    checkResponse('GET', '/api/v1/campaigns/{code}/registrations/{unit}/reports/{period}/versions/{version}', res);
+    res = await admin.get(`/api/v1/campaigns/${seed.code}/reports`);
+    checkResponse('GET', '/api/v1/campaigns/{code}/reports', res);
 
     // Sign-in throttling: 429 with Retry-After.
     for (let i = 0; i < 5; i++) {
