@@ -76,3 +76,13 @@ echo
 
 # Credentials: raw libsodium, batch issue, offline verify, POST /api/v1/verify, the reference.
 BUILD=$BUILD BENCH_SECONDS=$DUR bench/credentials.sh
+
+# Review scoring: the three aggregations (and the trimmed mean), standard errors, rankings and
+# near-ties for a sector-sized campaign (50,000 entries, 5 reviews each, 4 criteria).
+mkdir -p "$BUILD/bench"
+if cc -O2 -std=c11 -D_DEFAULT_SOURCE -Isrc -o "$BUILD/bench/scoring" bench/scoring.c \
+      "$BUILD/libedudx.a" $(pkg-config --libs libutf8proc) -lm 2>"$dir/scoring-cc.log"; then
+    "$BUILD/bench/scoring"
+else
+    echo "bench/scoring  cannot compile: $(head -3 "$dir/scoring-cc.log")"
+fi
