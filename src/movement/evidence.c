@@ -296,18 +296,23 @@ int edx_evidence_put(edx_db *db, edx_arena *a, const edx_principal *p, const edx
 int edx_evidence_check(edx_db *db, edx_arena *a, const edx_principal *p, const char *sha256,
                        const char *field, edx_err *err)
 {
-    const char *lo, *hi;
+    const char *lo = "", *hi = "";
     int64_t n = 0;
     if (!sha256 || strlen(sha256) != 64 || strspn(sha256, "0123456789abcdef") != 64)
         return edx_err_invalid(err, field, "%s must be the SHA-256 (64 hex digits) of an uploaded "
                                "file", field);
-    int rc = edx_scope_range(a, p, &lo, &hi, err);
-    if (rc < 0) return rc;
-    rc = edx_db_query_int(db,
+    if (edx_scope_range(a, p, &lo, &hi, err) < 0) edx_err_clear(err); /* no unit: none in scope */
+    int rc = edx_db_query_int(db,
                           "SELECT COUNT(*) FROM evidence_uploads e JOIN units u ON u.id = e.unit_id"
                           " WHERE e.sha256 = ? AND u.path >= ? AND u.path < ?",
                           EDX_DB_ARGS(EDX_DB_TEXT(sha256), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi)), &n,
                           err);
+    if (rc < 0) return rc;
+    /* An initiative's evidence is there for everyone who may copy it: every signed-in user. */
+    if (n == 0 && p->role != EDX_ROLE_PUBLIC)
+        rc = edx_db_query_int(db, "SELECT COUNT(*) FROM initiatives WHERE evidence LIKE ?",
+                              EDX_DB_ARGS(EDX_DB_TEXT(edx_arena_printf(a, "%%\"%s\"%%", sha256))),
+                              &n, err);
     if (rc < 0) return rc;
     if (n == 0)
         return edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", field,

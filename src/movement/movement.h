@@ -156,6 +156,46 @@ int edx_report_get(edx_db *db, edx_arena *a, const edx_principal *p, const char 
 int edx_report_list(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
                     const char *status, const char *period, json_t **out, edx_err *err);
 
+/* ---- initiatives (initiatives.c) ----------------------------------------------------------- */
+
+/*
+ * Submit an initiative for a unit `p` may act for: {unit, title, authors?: [names], problem,
+ * solution, results, evidence: [sha256…] (at least one), recognition?: {body,
+ * decision_number, decision_date, scope}} where scope is unit, province, ministry or nation.
+ * *out as edx_initiative_get gives it.
+ */
+int edx_initiative_create(edx_db *db, edx_arena *a, const edx_principal *p, const json_t *body,
+                          json_t **out, edx_err *err);
+
+/* One initiative with its recognition and the units that adopted it (any signed-in user). */
+int edx_initiative_get(edx_db *db, edx_arena *a, const edx_principal *p, int64_t id,
+                       json_t **out, edx_err *err);
+
+typedef struct edx_initiative_query {
+    const char *unit;  /* the initiatives of this unit's subtree, or NULL for all */
+    const char *scope; /* recognised with this scope, or NULL */
+    int recognised;    /* -1 any, 1 recognised only, 0 not yet */
+    const char *q;     /* words of the title, accents optional */
+    int limit, offset;
+} edx_initiative_query;
+
+int edx_initiative_list(edx_db *db, edx_arena *a, const edx_principal *p,
+                        const edx_initiative_query *q, json_t **out, edx_err *err);
+
+/*
+ * Record its recognition ({body, decision_number, decision_date, scope}): by the Ministry or
+ * an admin of a unit above the initiative's unit (not the unit itself).
+ */
+int edx_initiative_recognise(edx_db *db, edx_arena *a, const edx_principal *p, int64_t id,
+                             const json_t *body, json_t **out, edx_err *err);
+
+/*
+ * Record that `unit` (one `p` may act for, outside the owner's subtree) applied it: {unit,
+ * adopted_on, note?, evidence: [sha256…] (at least one)}. Once per unit.
+ */
+int edx_initiative_adopt(edx_db *db, edx_arena *a, const edx_principal *p, int64_t id,
+                         const json_t *body, json_t **out, edx_err *err);
+
 /* The computed-indicator sources edudx knows ("credentials.diplomas_issued", …), NULL-ended. */
 extern const char *const edx_indicator_sources[];
 

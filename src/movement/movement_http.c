@@ -305,6 +305,103 @@ static int h_evidence_get(edx_req *r, edx_resp *out)
     return 0;
 }
 
+/* ---- initiatives ---------------------------------------------------------------------------- */
+
+/* The {id} of the path: a positive integer, else 404. */
+static int path_id(edx_req *r, int64_t *id, edx_err *e)
+{
+    const char *s = edx_req_param(r, "id");
+    char *end;
+    long long x = strtoll(s, &end, 10);
+    if (!*s || *end || x <= 0)
+        return edx_err_set(e, EDX_ENOTFOUND, 404, "not_found", "id", "initiative %.20s not found", s);
+    *id = x;
+    return 0;
+}
+
+static int h_initiatives(edx_req *r, edx_resp *out)
+{
+    edx_err e;
+    edx_err_clear(&e);
+    edx_initiative_query q;
+    int64_t limit = 100, offset = 0;
+    memset(&q, 0, sizeof q);
+    q.recognised = -1;
+    int rc;
+    if ((rc = edx_req_query_int(r, "limit", 1, 500, &limit, &e)) < 0 ||
+        (rc = edx_req_query_int(r, "offset", 0, 100000000, &offset, &e)) < 0)
+        return edx_resp_error(out, &e);
+    const char *rec = edx_req_query(r, "recognised");
+    if (rec && *rec) {
+        if (strcmp(rec, "true") == 0 || strcmp(rec, "1") == 0) q.recognised = 1;
+        else if (strcmp(rec, "false") == 0 || strcmp(rec, "0") == 0) q.recognised = 0;
+        else {
+            edx_err_invalid(&e, "recognised", "recognised must be true or false");
+            return edx_resp_error(out, &e);
+        }
+    }
+    q.limit = (int)limit;
+    q.offset = (int)offset;
+    q.unit = edx_req_query(r, "unit");
+    q.scope = edx_req_query(r, "scope");
+    q.q = edx_req_query(r, "q");
+    if (q.unit && !*q.unit) q.unit = NULL;
+    if (q.scope && !*q.scope) q.scope = NULL;
+    json_t *o = NULL;
+    rc = edx_initiative_list(edx_req_db(r), edx_req_arena(r), edx_req_who(r), &q, &o, &e);
+    return edx_resp_result(out, rc, &e, 200, o);
+}
+
+static int h_initiative_create(edx_req *r, edx_resp *out)
+{
+    edx_err e;
+    edx_err_clear(&e);
+    json_t *body = NULL, *o = NULL;
+    int rc = edx_req_json(r, &body, &e);
+    if (rc == 0)
+        rc = edx_initiative_create(edx_req_db(r), edx_req_arena(r), edx_req_who(r), body, &o, &e);
+    json_decref(body);
+    return edx_resp_result(out, rc, &e, 201, o);
+}
+
+static int h_initiative_get(edx_req *r, edx_resp *out)
+{
+    edx_err e;
+    edx_err_clear(&e);
+    json_t *o = NULL;
+    int64_t id = 0;
+    int rc = path_id(r, &id, &e);
+    if (rc == 0) rc = edx_initiative_get(edx_req_db(r), edx_req_arena(r), edx_req_who(r), id, &o, &e);
+    return edx_resp_result(out, rc, &e, 200, o);
+}
+
+/* POST …/recognition and …/adoptions: the body goes to `fn` with the path's id. */
+static int initiative_write(edx_req *r, edx_resp *out,
+                            int (*fn)(edx_db *, edx_arena *, const edx_principal *, int64_t,
+                                      const json_t *, json_t **, edx_err *),
+                            int status)
+{
+    edx_err e;
+    edx_err_clear(&e);
+    json_t *body = NULL, *o = NULL;
+    int64_t id = 0;
+    int rc = path_id(r, &id, &e);
+    if (rc == 0) rc = edx_req_json(r, &body, &e);
+    if (rc == 0) rc = fn(edx_req_db(r), edx_req_arena(r), edx_req_who(r), id, body, &o, &e);
+    json_decref(body);
+    return edx_resp_result(out, rc, &e, status, o);
+}
+
+static int h_initiative_recognise(edx_req *r, edx_resp *out)
+{
+    return initiative_write(r, out, edx_initiative_recognise, 200);
+}
+
+static int h_initiative_adopt(edx_req *r, edx_resp *out)
+{
+    return initiative_write(r, out, edx_initiative_adopt, 201);
+}
+
 extern const edx_route edx_movement_routes[];
 const edx_route edx_movement_routes[] = {
     {"GET", "/api/v1/campaigns", SIGNED, 0, h_campaigns, "Emulation campaigns"},
@@ -334,6 +431,14 @@ const edx_route edx_movement_routes[] = {
      0, h_report_accept, "Accept a submitted report"},
     {"GET", "/api/v1/campaigns/{code}/registrations/{unit}/reports/{period}/versions/{version}",
      ADMINS, 0, h_report_version, "One submitted version of a report"},
+    {"GET", "/api/v1/initiatives", SIGNED, 0, h_initiatives, "Initiatives, to find and copy"},
+    {"POST", "/api/v1/initiatives", ADMINS, 0, h_initiative_create, "Submit an initiative"},
+    {"GET", "/api/v1/initiatives/{id}", SIGNED, 0, h_initiative_get,
+     "One initiative with its recognition and adoptions"},
+    {"POST", "/api/v1/initiatives/{id}/recognition", ADMINS, 0, h_initiative_recognise,
+     "Record an initiative's recognition (a body above its unit)"},
+    {"POST", "/api/v1/initiatives/{id}/adoptions", ADMINS, 0, h_initiative_adopt,
+     "Record that another unit applied an initiative"},
     {"POST", "/api/v1/evidence", ADMINS, EDX_RT_UPLOAD, h_evidence_put,
      "Upload an evidence file (PDF, image, office document)"},
     {"GET", "/api/v1/evidence/{sha256}", SIGNED, 0, h_evidence_get,

@@ -30,4 +30,12 @@ void mv_today(char out[11]);
 int mv_check_value(const json_t *def, const json_t *ind, double x, const char *field,
                    edx_err *err);
 
+/*
+ * For the computed indicators: initiatives of units in [lo, hi) recognised by a decision
+ * dated in [from, until], and adoptions of them by units outside [lo, hi) in that time.
+ */
+int mv_initiative_counts(edx_db *db, const char *lo, const char *hi, const char *from,
+                         const char *until, int64_t *recognised, int64_t *adoptions,
+                         edx_err *err);
+
 #endif

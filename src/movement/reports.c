@@ -241,7 +241,14 @@ static int compute(edx_db *db, edx_arena *a, const rep *r, const char *source, d
     const char *hi = edx_unit_path_end(a, r->u.path);
     *out = NAN;
     if (!hi) return edx_err_nomem(err);
-    if (strncmp(source, "credentials.", 12) != 0) return 0; /* initiatives: not recorded yet */
+    if (strncmp(source, "initiatives.", 12) == 0) {
+        int64_t recognised = 0, adoptions = 0;
+        int rc = mv_initiative_counts(db, r->u.path, hi, r->per.from, r->per.until, &recognised,
+                                      &adoptions, err);
+        if (rc < 0) return rc;
+        *out = (double)(strcmp(source, "initiatives.recognised") == 0 ? recognised : adoptions);
+        return 0;
+    }
     int rc = edx_cred_stats_get(db, r->u.path, hi, r->per.t_from, r->per.t_until, &st, err);
     if (rc < 0) return rc;
     if (strcmp(source, "credentials.diplomas_issued") == 0) *out = (double)st.diplomas;

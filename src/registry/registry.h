@@ -107,6 +107,10 @@ int edx_unit_ref_get(edx_db *db, edx_arena *a, const edx_principal *p, const cha
                      int write, const char *field, edx_unit_ref *out, edx_err *err);
 /* Load by id, without scope checks: 1 found, 0 not, <0 error. */
 int edx_unit_ref_by_id(edx_db *db, edx_arena *a, int64_t id, edx_unit_ref *out, edx_err *err);
+/* Load by code, without scope checks (names and paths are not secret): 0, or EDX_ENOTFOUND
+ * naming field "unit". */
+int edx_unit_ref_by_code(edx_db *db, edx_arena *a, const char *code, edx_unit_ref *out,
+                         edx_err *err);
 
 /* One unit as JSON, with its ancestors (root first) and number of children. */
 int edx_unit_get(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,

@@ -211,6 +211,19 @@ int edx_unit_ref_by_id(edx_db *db, edx_arena *a, int64_t id, edx_unit_ref *out, 
     return rc;
 }
 
+int edx_unit_ref_by_code(edx_db *db, edx_arena *a, const char *code, edx_unit_ref *out,
+                         edx_err *err)
+{
+    unit_rec u;
+    memset(&u, 0, sizeof u);
+    int rc = unit_load(db, a, code, &u, err);
+    if (rc > 0) unit_ref_from(&u, out);
+    if (rc == 0)
+        return edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", "unit", "unit %.64s not found",
+                           code);
+    return rc < 0 ? rc : 0;
+}
+
 /* ---- reading ----------------------------------------------------------------------------- */
 
 /* An ancestor in a breadcrumb: a scoped user sees the names above its unit, nothing more. */

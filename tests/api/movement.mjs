@@ -346,7 +346,7 @@ test('a report is drafted, submitted with computed values, returned, corrected a
   assert.equal(byCode['BD-NLS'].value, 62.5);
   assert.equal(byCode['VB-SO'].computed, true);
   assert.equal(byCode['VB-SO'].value, 3);
-  assert.equal(byCode['SK-CN'].value, null); // initiatives are not recorded yet
+  assert.equal(byCode['SK-CN'].value, 0); // no initiative recognised yet
   assert.equal(cur.from, '2026-01-01');
   // Locked while submitted; only the Ministry reviews.
   let x = await untouched(() => put(hanoi, reportUrl('SGDDT-HA-NOI', '2026'), { values }));
@@ -414,6 +414,76 @@ test('a bad report changes nothing', async () => {
   assert.equal(none.status, 409);
   const other = await untouched(() => put(hanoi, reportUrl('SGDDT-HO-CHI-MINH', '2026'), { values: [] }));
   assert.equal(other.status, 403);
+});
+
+test('initiatives are submitted with evidence, recognised from above and adopted elsewhere', async () => {
+  const body = {
+    unit: 'CD-NGHE-HN', title: 'Học bạ số cho học viên nghề', authors: ['Nguyễn Thị Lan', 'Trần Văn Bình'],
+    problem: 'Hồ sơ học tập của học viên nghề còn trên giấy, khó tra cứu.',
+    solution: 'Cấp học bạ số theo chuẩn W3C, xác thực bằng mã QR.',
+    results: 'Toàn bộ 1.200 học viên có học bạ số trong năm 2026.',
+    evidence: [sha(docx())],
+  };
+  let r = await hanoi.post('/api/v1/initiatives', body);
+  assert.equal(r.status, 201, r.text);
+  const id = r.body.id;
+  assert.equal(r.body.unit.code, 'CD-NGHE-HN');
+  assert.deepEqual(r.body.authors, ['Nguyễn Thị Lan', 'Trần Văn Bình']);
+  assert.equal(r.body.recognition, null);
+  // Everyone signed in finds it (accents optional) and may open its evidence.
+  const found = await hcm.get('/api/v1/initiatives?q=hoc%20ba%20so');
+  assert.deepEqual(found.body.initiatives.map((x) => x.id), [id]);
+  assert.equal((await teacher.get('/api/v1/initiatives/' + id)).status, 200);
+  assert.equal((await hcm.get('/api/v1/evidence/' + sha(docx()))).status, 200);
+  // Bad submissions change nothing.
+  const bad = [
+    [hanoi, { ...body, evidence: [] }, 400, /evidence/],
+    [hanoi, { ...body, problem: 'ngắn' }, 400, /problem/],
+    [hanoi, { ...body, colour: 'red' }, 400, /colour/],
+    [hanoi, { ...body, unit: 'SGDDT-HO-CHI-MINH' }, 403, /./],
+    [hanoi, { ...body, recognition: { body: 'Sở GDĐT', decision_number: '1/QĐ', decision_date: '2099-01-01', scope: 'province' } }, 400, /future/],
+    [hanoi, { ...body, recognition: { body: 'Sở GDĐT', decision_number: '1/QĐ', decision_date: '2026-01-01', scope: 'galaxy' } }, 400, /scope/],
+    [teacher, body, 403, /./],
+  ];
+  for (const [c, b, status, re] of bad) {
+    const x = await untouched(() => c.post('/api/v1/initiatives', b));
+    assert.equal(x.status, status, x.text);
+    assert.match(x.body.error.message, re, x.text);
+  }
+  // Recognition comes from above the unit: Hà Nội's Department, not Ho Chi Minh City's.
+  const rec = { body: 'Sở GDĐT Hà Nội', decision_number: '215/QĐ-SGDĐT', decision_date: '2026-10-15', scope: 'province' };
+  let x = await untouched(() => hcm.post(`/api/v1/initiatives/${id}/recognition`, rec));
+  assert.equal(x.status, 403);
+  r = await hanoi.post(`/api/v1/initiatives/${id}/recognition`, rec);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.recognition.scope, 'province');
+  // Adoption elsewhere, once, with evidence; not by the initiative's own unit.
+  const hcmDoc = Buffer.concat([PDF, Buffer.from('% adoption\n')]);
+  assert.equal((await upload(hcm, 'SGDDT-HO-CHI-MINH', 'ap-dung.pdf', hcmDoc)).status, 201);
+  const adopt = { unit: 'SGDDT-HO-CHI-MINH', adopted_on: '2026-11-01', note: 'Áp dụng cho 3 trường nghề', evidence: [sha(hcmDoc)] };
+  r = await hcm.post(`/api/v1/initiatives/${id}/adoptions`, adopt);
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.adoptions, 1);
+  assert.equal(r.body.adopted_by[0].unit, 'SGDDT-HO-CHI-MINH');
+  x = await untouched(() => hcm.post(`/api/v1/initiatives/${id}/adoptions`, adopt));
+  assert.equal(x.status, 409);
+  x = await untouched(() => hanoi.post(`/api/v1/initiatives/${id}/adoptions`, { ...adopt, unit: 'CD-NGHE-HN', evidence: [sha(PDF)] }));
+  assert.equal(x.status, 400);
+  assert.match(x.body.error.message, /elsewhere/);
+  x = await untouched(() => hcm.post(`/api/v1/initiatives/${id}/adoptions`, { ...adopt, evidence: [] }));
+  assert.equal(x.status, 400);
+  assert.equal((await hcm.get('/api/v1/initiatives/999999')).status, 404);
+  // The Department's report counts the recognised initiative and the adoption elsewhere.
+  const url = reportUrl('SGDDT-HA-NOI', '2026-S2');
+  r = await put(hanoi, url, { values: [{ indicator: 'BD-NLS', value: 70, evidence: [sha(PDF)] }] });
+  assert.equal(r.status, 200, r.text);
+  r = await hanoi.post(url + '/submit');
+  assert.equal(r.status, 200, r.text);
+  const v = Object.fromEntries(r.body.current.values.map((x) => [x.indicator, x.value]));
+  assert.equal(v['SK-CN'], 1);
+  assert.equal(v['SK-NR'], 1);
+  const list = await admin.get('/api/v1/initiatives?recognised=true&scope=province');
+  assert.deepEqual(list.body.initiatives.map((x) => x.id), [id]);
 });
 
 test('every movement write is audited and the chain still verifies', async () => {

@@ -567,6 +567,21 @@ test('real answers of the server match the documented schemas', async () => {
     checkResponse('GET', '/api/v1/campaigns/{code}/registrations/{unit}/reports/{period}/versions/{version}', res);
     res = await admin.get(`/api/v1/campaigns/${seed.code}/reports`);
     checkResponse('GET', '/api/v1/campaigns/{code}/reports', res);
+    res = await admin.post('/api/v1/initiatives', { unit: 'SGDDT-HUE', title: 'Sổ tay số', problem: 'Sổ sách giấy khó tra cứu.',
+      solution: 'Chuyển sang sổ tay điện tử dùng chung.', results: 'Tiết kiệm 30% thời gian.', evidence: [ev] });
+    assert.equal(res.status, 201, res.text);
+    checkResponse('POST', '/api/v1/initiatives', res);
+    const iid = res.body.id;
+    res = await admin.post(`/api/v1/initiatives/${iid}/recognition`, { body: 'Bộ GDĐT', decision_number: '1/QĐ', decision_date: '2026-01-05', scope: 'nation' });
+    assert.equal(res.status, 200, res.text);
+    checkResponse('POST', '/api/v1/initiatives/{id}/recognition', res);
+    res = await admin.post(`/api/v1/initiatives/${iid}/adoptions`, { unit: 'SGDDT-DA-NANG', adopted_on: '2026-02-01', evidence: [ev] });
+    assert.equal(res.status, 201, res.text);
+    checkResponse('POST', '/api/v1/initiatives/{id}/adoptions', res);
+    res = await admin.get('/api/v1/initiatives/' + iid);
+    checkResponse('GET', '/api/v1/initiatives/{id}', res);
+    res = await admin.get('/api/v1/initiatives?recognised=true');
+    checkResponse('GET', '/api/v1/initiatives', res);
 
     // Sign-in throttling: 429 with Retry-After.
     for (let i = 0; i < 5; i++) {
