@@ -222,6 +222,16 @@ int mv_camp_load(edx_db *db, const char *code, const char *field, camp *c, edx_e
     return rc < 0 ? rc : 0;
 }
 
+int edx_campaign_id(edx_db *db, const char *code, int64_t *id, edx_err *err)
+{
+    int rc = edx_db_query_int(db, "SELECT id FROM campaigns WHERE code = ?",
+                              EDX_DB_ARGS(EDX_DB_TEXT(code)), id, err);
+    if (rc == 0)
+        return edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", "campaign",
+                           "campaign %.64s not found", code);
+    return rc < 0 ? rc : 0;
+}
+
 /* Registrations of the campaign among units in the caller's scope. */
 static int count_registered(edx_db *db, edx_arena *a, const edx_principal *p, int64_t id,
                             int64_t *n, edx_err *err)

@@ -37,6 +37,10 @@ int edx_campaign_define(edx_db *db, edx_arena *a, const edx_principal *p, const 
 int edx_campaign_get(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
                      json_t **out, edx_err *err);
 
+/* The store id of campaign `code` (for other domains' rows): 0, or EDX_ENOTFOUND naming
+ * "campaign". */
+int edx_campaign_id(edx_db *db, const char *code, int64_t *id, edx_err *err);
+
 /* Every campaign, newest period first: {"campaigns":[{code, name, name_en, kind, starts_on,
  * ends_on, registered}]}. */
 int edx_campaign_list(edx_db *db, edx_arena *a, const edx_principal *p, json_t **out,

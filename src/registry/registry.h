@@ -188,6 +188,16 @@ int edx_person_list(edx_db *db, edx_arena *a, const edx_principal *p, const char
 
 /* ---- Users ------------------------------------------------------------------------- */
 
+/* Who an account is, for other domains (councils): strings in `a`; unit NULL when none. */
+typedef struct edx_user_ref {
+    int64_t id;
+    const char *username, *display_name, *role, *status, *unit_code, *unit_path;
+} edx_user_ref;
+
+/* Load by user name without scope checks: 0, or EDX_ENOTFOUND naming "username". */
+int edx_user_ref_get(edx_db *db, edx_arena *a, const char *username, edx_user_ref *out,
+                     edx_err *err);
+
 /* Minimum strength: ≥ 10 characters, not mostly the user name, not a common password. */
 int edx_password_check(const char *password, const char *username, edx_err *err);
 

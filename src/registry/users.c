@@ -150,6 +150,23 @@ static int user_load(edx_db *db, edx_arena *a, const char *username, user_row *o
     return rc < 0 ? rc : 0;
 }
 
+int edx_user_ref_get(edx_db *db, edx_arena *a, const char *username, edx_user_ref *out,
+                     edx_err *err)
+{
+    user_row u;
+    memset(&u, 0, sizeof u);
+    int rc = user_load(db, a, username, &u, err);
+    if (rc < 0) return rc;
+    out->id = u.id;
+    out->username = u.username;
+    out->display_name = u.display_name;
+    out->role = u.role;
+    out->status = u.status;
+    out->unit_code = u.unit_code;
+    out->unit_path = u.unit_path;
+    return 0;
+}
+
 /* Load a user the caller may manage (403 for one outside the caller's reach). */
 static int user_for_write(edx_db *db, edx_arena *a, const edx_principal *p, const char *username,
                           user_row *u, edx_err *err)
