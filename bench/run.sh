@@ -86,3 +86,6 @@ if cc -O2 -std=c11 -D_DEFAULT_SOURCE -Isrc -o "$BUILD/bench/scoring" bench/scori
 else
     echo "bench/scoring  cannot compile: $(head -3 "$dir/scoring-cc.log")"
 fi
+
+# The movement: a sector-sized campaign, the ministry dashboard under load.
+BUILD=$BUILD BENCH_SECONDS=$DUR bench/movement.sh

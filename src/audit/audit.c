@@ -244,3 +244,10 @@ fail:
     edx_db_rollback(db);
     return rc;
 }
+
+int edx_audit_seq(edx_db *db, int64_t *seq, edx_err *err)
+{
+    *seq = 0;
+    int rc = edx_db_query_int(db, "SELECT seq FROM audit_head WHERE id = 1", NULL, 0, seq, err);
+    return rc < 0 ? rc : 0;
+}

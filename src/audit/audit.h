@@ -37,6 +37,12 @@ int edx_audit_commit(edx_db *db, const char *actor, const char *action, const ch
                      const json_t *before, const json_t *after, json_t *detail, int rc,
                      edx_err *err);
 
+/*
+ * The number of the last record: it grows with every write the store has taken, so a
+ * value computed from the store is still current while it has not moved (caches).
+ */
+int edx_audit_seq(edx_db *db, int64_t *seq, edx_err *err);
+
 /* SHA-256 (hex) of a JSON value serialised with sorted keys: a stable digest of an object. */
 int edx_audit_digest(const json_t *v, char out[EDX_AUDIT_HASH_HEX]);
 

@@ -779,3 +779,64 @@ done:
     json_decref(c.def);
     return rc;
 }
+
+/* ---- the dashboard's part ------------------------------------------------------------------ */
+
+static json_t *status_row(edx_rows *r, void *ctx)
+{
+    (void)ctx;
+    return json_pack("{s:s,s:s,s:I}", "period", edx_rows_text(r, 0), "status",
+                     edx_rows_text(r, 1), "count", (json_int_t)edx_rows_int(r, 2));
+}
+
+int edx_campaign_summary(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
+                         json_t **out, edx_err *err)
+{
+    json_t *by_type = NULL, *reports = NULL;
+    int64_t id = 0, inits = 0, recognised = 0, adoptions = 0, eligible = 0, registered = 0;
+    const char *lo, *hi;
+    int rc = edx_scope_range(a, p, &lo, &hi, err);
+    if (rc < 0) return rc;
+    if ((rc = edx_campaign_id(db, code, &id, err)) < 0) return rc;
+    edx_dbv f[7] = {EDX_DB_INT(id),   EDX_DB_TEXT(lo),  EDX_DB_TEXT(hi),  EDX_DB_TEXT(NULL),
+                    EDX_DB_TEXT(NULL), EDX_DB_TEXT(NULL), EDX_DB_TEXT(NULL)};
+    rc = edx_db_query_array(db,
+                            "SELECT u.type, COUNT(*), COUNT(g.id)" ELIGIBLE
+                            " GROUP BY u.type ORDER BY u.type",
+                            f, 7, group_row, "type", &by_type, err);
+    size_t i;
+    json_t *g;
+    json_array_foreach(by_type, i, g) {
+        eligible += json_integer_value(json_object_get(g, "eligible"));
+        registered += json_integer_value(json_object_get(g, "registered"));
+    }
+    if (rc >= 0)
+        rc = edx_db_query_array(db,
+                            "SELECT r.period, r.status, COUNT(*) FROM progress_reports r"
+                            " JOIN campaign_registrations g ON g.id = r.registration_id"
+                            " JOIN units u ON u.id = g.unit_id"
+                            " WHERE g.campaign_id = ? AND u.path >= ? AND u.path < ?"
+                            " GROUP BY r.period, r.status ORDER BY r.period, r.status",
+                            EDX_DB_ARGS(EDX_DB_INT(id), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi)),
+                            status_row, NULL, &reports, err);
+    if (rc >= 0)
+        rc = edx_db_query_int(db,
+                              "SELECT COUNT(*) FROM initiatives i JOIN units u ON u.id = i.unit_id"
+                              " WHERE u.path >= ? AND u.path < ?",
+                              EDX_DB_ARGS(EDX_DB_TEXT(lo), EDX_DB_TEXT(hi)), &inits, err);
+    if (rc >= 0)
+        rc = mv_initiative_counts(db, lo, hi, "0000-01-01", "9999-12-31", &recognised, &adoptions,
+                                  err);
+    if (rc < 0) goto done;
+    *out = json_pack("{s:s,s:I,s:I,s:O,s:o,s:{s:I,s:I,s:I}}", "campaign", code, "eligible",
+                     (json_int_t)eligible, "registered", (json_int_t)registered, "by_type",
+                     by_type, "reports", reports, "initiatives", "submitted", (json_int_t)inits,
+                     "recognised", (json_int_t)recognised, "adoptions_elsewhere",
+                     (json_int_t)adoptions);
+    reports = NULL;
+    rc = *out ? 0 : edx_err_nomem(err);
+done:
+    json_decref(by_type);
+    json_decref(reports);
+    return rc < 0 ? rc : 0;
+}

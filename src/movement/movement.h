@@ -200,6 +200,14 @@ int edx_initiative_recognise(edx_db *db, edx_arena *a, const edx_principal *p, i
 int edx_initiative_adopt(edx_db *db, edx_arena *a, const edx_principal *p, int64_t id,
                          const json_t *body, json_t **out, edx_err *err);
 
+/*
+ * The campaign at a glance for the caller's scope (the ministry dashboard): eligible and
+ * registered units (total and by unit type), progress reports by period and status, and
+ * initiatives of its units (submitted, recognised, adopted elsewhere).
+ */
+int edx_campaign_summary(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
+                         json_t **out, edx_err *err);
+
 /* The computed-indicator sources edudx knows ("credentials.diplomas_issued", …), NULL-ended. */
 extern const char *const edx_indicator_sources[];
 

@@ -844,3 +844,36 @@ fail:
     json_decref(camp);
     return rc;
 }
+
+static json_t *progress_row(edx_rows *r, void *ctx)
+{
+    (void)ctx;
+    return json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I}", "code", edx_rows_text(r, 0), "name",
+                     edx_rows_text(r, 1), "stage", edx_rows_text(r, 2), "status",
+                     edx_rows_text(r, 3), "entries", (json_int_t)edx_rows_int(r, 4),
+                     "assignments", (json_int_t)edx_rows_int(r, 5), "submitted",
+                     (json_int_t)edx_rows_int(r, 6));
+}
+
+int edx_review_progress(edx_db *db, edx_arena *a, const edx_principal *p, const char *campaign,
+                        json_t **out, edx_err *err)
+{
+    (void)a;
+    int64_t cid = 0;
+    int rc = edx_campaign_id(db, campaign, &cid, err);
+    if (rc < 0) return rc;
+    if (p->role != EDX_ROLE_MINISTRY_ADMIN && p->role != EDX_ROLE_REVIEWER) {
+        *out = json_array();
+        return *out ? 0 : edx_err_nomem(err);
+    }
+    return edx_db_query_array(
+        db,
+        "SELECT r.code, r.name, r.stage, r.status,"
+        " (SELECT COUNT(*) FROM round_entries e WHERE e.round_id = r.id),"
+        " (SELECT COUNT(*) FROM review_assignments s JOIN round_entries e ON e.id = s.entry_id"
+        "  WHERE e.round_id = r.id AND s.status = 'assigned'),"
+        " (SELECT COUNT(*) FROM scorecards k JOIN round_entries e ON e.id = k.entry_id"
+        "  WHERE e.round_id = r.id AND k.status = 'submitted')"
+        " FROM review_rounds r WHERE r.campaign_id = ? ORDER BY r.id",
+        EDX_DB_ARGS(EDX_DB_INT(cid)), progress_row, NULL, out, err);
+}

@@ -75,4 +75,9 @@ int edx_review_score(edx_db *db, edx_arena *a, const edx_principal *p, int64_t e
 int edx_review_recuse(edx_db *db, edx_arena *a, const edx_principal *p, int64_t entry,
                       const char *reason, json_t **out, edx_err *err);
 
+/* Progress of the campaign's rounds (the dashboard's part): per round its stage, status,
+ * entries, assignments, submitted scorecards. Ministry and reviewers; [] for others. */
+int edx_review_progress(edx_db *db, edx_arena *a, const edx_principal *p, const char *campaign,
+                        json_t **out, edx_err *err);
+
 #endif

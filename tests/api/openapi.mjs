@@ -582,6 +582,9 @@ test('real answers of the server match the documented schemas', async () => {
     checkResponse('GET', '/api/v1/initiatives/{id}', res);
     res = await admin.get('/api/v1/initiatives?recognised=true');
     checkResponse('GET', '/api/v1/initiatives', res);
+    res = await admin.get(`/api/v1/campaigns/${seed.code}/dashboard`);
+    assert.equal(res.status, 200, res.text);
+    checkResponse('GET', '/api/v1/campaigns/{code}/dashboard', res);
 
     // Sign-in throttling: 429 with Retry-After.
     for (let i = 0; i < 5; i++) {

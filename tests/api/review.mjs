@@ -205,6 +205,26 @@ test('a closed round takes no more scorecards', async () => {
   assert.ok(refused >= 1);
 });
 
+test('the dashboard shows coverage, reports, initiatives and review progress in scope', async () => {
+  const d = await admin.get(`/api/v1/campaigns/${CODE}/dashboard`);
+  assert.equal(d.status, 200, d.text);
+  assert.equal(d.body.registered, 6);
+  assert.ok(d.body.eligible >= 6);
+  assert.deepEqual(d.body.rounds.map((r) => [r.code, r.status, r.entries]), [['V1', 'closed', 6], ['V2', 'open', 2]]);
+  assert.equal(d.body.rounds[0].submitted, 18);
+  assert.deepEqual(d.body.initiatives, { submitted: 0, recognised: 0, adoptions_elsewhere: 0 });
+  const h = await hanoi.get(`/api/v1/campaigns/${CODE}/dashboard`);
+  assert.equal(h.status, 200, h.text);
+  assert.equal(h.body.registered, 1);
+  assert.deepEqual(h.body.rounds, []);
+  assert.equal((await rv['rv.a'].get(`/api/v1/campaigns/${CODE}/dashboard`)).status, 403);
+  // A kept answer never outlives a write: a new registration shows at once.
+  assert.equal((await admin.post(`/api/v1/campaigns/${CODE}/registrations`, { unit: 'SGDDT-LAI-CHAU' })).status, 201);
+  const again = await admin.get(`/api/v1/campaigns/${CODE}/dashboard`);
+  assert.equal(again.body.registered, 7);
+  assert.equal(again.body.by_type.find((t) => t.type === 'doet').registered, 6);
+});
+
 test('every review write is audited and the chain still verifies', async () => {
   const n = Number(dbExec(store, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'review.%' OR action LIKE 'round.%'"));
   assert.ok(n >= 20, String(n));
