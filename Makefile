@@ -24,7 +24,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embed.o
 MAIN_OBJ := $(BUILD)/src/cli/main.o
 
 EMBED := $(sort $(wildcard src/store/migrations/*.sql)) $(shell find web -type f | LC_ALL=C sort) docs/openapi.json \
-    $(sort $(wildcard docs/schemas/*.json)) $(wildcard src/credentials/*.dict)
+    $(sort $(wildcard docs/schemas/*.json)) $(wildcard src/credentials/*.dict) data/awards/rules.json
 EMBED_PAIRS := $(foreach f,$(EMBED),$(if $(filter src/store/%,$(f)),$(f:src/store/%=%),$(if $(filter docs/%,$(f)),$(f:docs/%=%),$(f)))=$(f))
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -46,7 +46,7 @@ $(BUILD)/%.o: %.c
 	@echo "  CC $<"
 	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
 
-$(BUILD)/gen/embed.c: $(EMBED) scripts/embed.sh
+$(BUILD)/gen/embed.c: $(EMBED) scripts/embed.sh Makefile
 	@mkdir -p $(dir $@)
 	scripts/embed.sh $@ $(EMBED_PAIRS)
 

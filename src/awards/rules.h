@@ -187,6 +187,10 @@ typedef struct edx_history {
 int edx_history_parse(const edx_rules *r, const json_t *in, edx_arena *a, edx_history *out,
                       edx_err *err) __attribute__((warn_unused_result));
 
+/* The shipped rule file (data/awards/rules.json, built in), compiled on first use; NULL
+ * when it does not load (said on stderr). */
+const edx_rules *edx_rules_builtin(void);
+
 /* ---- Evaluation ----------------------------------------------------------------------------- */
 
 typedef enum edx_eligibility {

@@ -15,6 +15,7 @@ extern const edx_route edx_credential_routes[];
 extern const edx_route edx_movement_routes[];
 extern const edx_route edx_review_routes[];
 extern const edx_route edx_reports_routes[];
+extern const edx_route edx_awards_routes[];
 
 static const edx_route builtin[] = {
     {"GET", "/healthz", EDX_ROLES_ALL, 0, edx_http_healthz, "Liveness"},
@@ -26,7 +27,8 @@ static const edx_route builtin[] = {
 
 static const edx_route *const tables[] = {builtin, edx_registry_routes, edx_audit_routes,
                                           edx_credential_routes, edx_movement_routes,
-                                          edx_review_routes, edx_reports_routes};
+                                          edx_review_routes, edx_reports_routes,
+                                          edx_awards_routes};
 
 #define MAX_ROUTES 256
 static edx_route all[MAX_ROUTES + 1];

@@ -225,6 +225,35 @@ test('the dashboard shows coverage, reports, initiatives and review progress in 
   assert.equal(again.body.by_type.find((t) => t.type === 'doet').registered, 6);
 });
 
+test('reward rules are data, and a history is checked against them with reasons', async () => {
+  const rules = await chair.get('/api/v1/awards/rules');
+  assert.equal(rules.status, 200);
+  assert.ok(rules.body.forms.some((f) => f.code === 'labor_medal_3'));
+  const medal = (excellent) => ({
+    form: 'labor_medal_3', candidate_year: 2025, as_of: '2025-11-01',
+    history: {
+      subject: { kind: 'individual', name: 'Lê Văn Cường' },
+      awards: [{ form: 'pm_certificate', year: 2018, decision: '1234/QĐ-TTg', decision_date: '2018-09-05', issuer: 'Thủ tướng Chính phủ', type: 'regular' },
+        { form: 'grassroots_emulation_fighter', year: 2019 }, { form: 'grassroots_emulation_fighter', year: 2021 },
+        { form: 'grassroots_emulation_fighter', year: 2023 }],
+      ratings: [2019, 2020, 2021, 2022, 2023, 2024, 2025].map((year) => ({ year, level: year === 2021 ? excellent : 'Hoàn thành tốt nhiệm vụ' })),
+    },
+  });
+  let r = await admin.post('/api/v1/awards/eligibility', medal('Hoàn thành xuất sắc nhiệm vụ'));
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.verdict, 'eligible');
+  const route = r.body.rules.find((x) => x.id === 'labor_medal_3_individual');
+  assert.equal(route.result, 'held');
+  assert.ok(route.citations.length >= 1);
+  r = await admin.post('/api/v1/awards/eligibility', medal('good'));
+  assert.notEqual(r.body.verdict, 'eligible');
+  assert.match(JSON.stringify(r.body), /excellent|xuất sắc/);
+  const bad = await admin.post('/api/v1/awards/eligibility', { ...medal('good'), form: 'golden_star' });
+  assert.equal(bad.status, 400, bad.text);
+  const badHistory = await admin.post('/api/v1/awards/eligibility', { ...medal('good'), history: { awards: [{ form: 'nope', year: 2020 }] } });
+  assert.equal(badHistory.status, 400, badHistory.text);
+});
+
 test('every review write is audited and the chain still verifies', async () => {
   const n = Number(dbExec(store, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'review.%' OR action LIKE 'round.%'"));
   assert.ok(n >= 20, String(n));
