@@ -30,16 +30,12 @@ static int reply_text(edx_req *r, edx_resp *out, const char *ctype, edx_buf *b)
     return 0;
 }
 
+/* A yes/no query parameter, no when absent. */
 static int flag(edx_req *r, const char *name, int *out, edx_err *e)
 {
-    const char *v = edx_req_query(r, name);
-    *out = 0;
-    if (!v || strcmp(v, "0") == 0 || strcmp(v, "false") == 0) return 0;
-    if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0) {
-        *out = 1;
-        return 0;
-    }
-    return edx_err_invalid(e, name, "%s must be 1, true, 0 or false", name);
+    int rc = edx_req_query_bool(r, name, out, e);
+    if (*out < 0) *out = 0;
+    return rc;
 }
 
 static int is_type(edx_req *r, const char *want)

@@ -104,6 +104,12 @@ int edx_req_json(edx_req *r, json_t **out, edx_err *err);
 int edx_req_query_int(edx_req *r, const char *name, int64_t min, int64_t max, int64_t *out,
                       edx_err *err);
 
+/* Path parameter `name` as a positive integer; anything else is 404 "<what> not found". */
+int edx_req_param_id(edx_req *r, const char *name, const char *what, int64_t *out, edx_err *err);
+/* Query parameter `name` as a yes/no: 1 (true, 1), 0 (false, 0), -1 when absent or empty;
+ * anything else is 400 naming it. */
+int edx_req_query_bool(edx_req *r, const char *name, int *out, edx_err *err);
+
 /* Fill `out` with a JSON body and status. Takes ownership of `body`. */
 int edx_resp_json(edx_resp *out, int status, json_t *body);
 /* Fill `out` with the error body for `err` (status from err). */

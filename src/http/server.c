@@ -248,6 +248,29 @@ int edx_resp_error(edx_resp *out, const edx_err *err)
     return 0;
 }
 
+int edx_req_param_id(edx_req *r, const char *name, const char *what, int64_t *out, edx_err *err)
+{
+    const char *s = edx_req_param(r, name);
+    char *end;
+    long long x = s ? strtoll(s, &end, 10) : 0;
+    if (!s || !*s || *end || x <= 0)
+        return edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", name, "%s %.20s not found", what,
+                           s ? s : "");
+    *out = x;
+    return 0;
+}
+
+int edx_req_query_bool(edx_req *r, const char *name, int *out, edx_err *err)
+{
+    const char *v = edx_req_query(r, name);
+    *out = -1;
+    if (!v || !*v) return 0;
+    if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0) *out = 1;
+    else if (strcmp(v, "0") == 0 || strcmp(v, "false") == 0) *out = 0;
+    else return edx_err_invalid(err, name, "%s must be true or false (or 1, 0)", name);
+    return 0;
+}
+
 int edx_resp_result(edx_resp *out, int rc, const edx_err *err, int status, json_t *body)
 {
     if (rc < 0) {

@@ -69,6 +69,15 @@ static int evidence_member(edx_db *db, edx_arena *a, const edx_principal *p, con
     return *out ? 0 : edx_err_nomem(err);
 }
 
+/* The body's "unit", one `p` may act for. */
+static int unit_member(edx_db *db, edx_arena *a, const edx_principal *p, const json_t *body,
+                       edx_unit_ref *u, edx_err *err)
+{
+    const char *unit = mv_str(body, "unit");
+    if (!unit) return edx_err_invalid(err, "unit", "unit is required");
+    return edx_unit_ref_get(db, a, p, unit, 1, "unit", u, err);
+}
+
 typedef struct recog {
     char *body, *number, *date, *scope;
 } recog;
@@ -234,15 +243,13 @@ int edx_initiative_create(edx_db *db, edx_arena *a, const edx_principal *p, cons
 {
     static const char *const allowed[] = {"unit", "title", "authors", "problem", "solution",
                                           "results", "evidence", "recognition", NULL};
-    edx_unit_ref u;
+    edx_unit_ref u = {0};
     char *title, *problem, *solution, *results, *evidence, *authors_text = NULL;
     recog rg = {0};
     if (!json_is_object(body)) return edx_err_invalid(err, "", "the body must be an object");
     int rc = edx_json_only((json_t *)body, allowed, err);
     if (rc < 0) return rc;
-    const char *unit = mv_str(body, "unit");
-    if (!unit) return edx_err_invalid(err, "unit", "unit is required");
-    if ((rc = edx_unit_ref_get(db, a, p, unit, 1, "unit", &u, err)) < 0) return rc;
+    if ((rc = unit_member(db, a, p, body, &u, err)) < 0) return rc;
     if ((rc = text_member(body, "title", 1, 3, 300, a, &title, err)) < 0 ||
         (rc = text_member(body, "problem", 1, 10, 10000, a, &problem, err)) < 0 ||
         (rc = text_member(body, "solution", 1, 10, 10000, a, &solution, err)) < 0 ||
@@ -358,15 +365,13 @@ int edx_initiative_adopt(edx_db *db, edx_arena *a, const edx_principal *p, int64
                          const json_t *body, json_t **out, edx_err *err)
 {
     static const char *const allowed[] = {"unit", "adopted_on", "note", "evidence", NULL};
-    edx_unit_ref owner = {0}, u;
+    edx_unit_ref owner = {0}, u = {0};
     char *date = NULL, *note = NULL, *evidence = NULL, day[11];
     int64_t t;
     if (!json_is_object(body)) return edx_err_invalid(err, "", "the body must be an object");
     int rc = edx_json_only((json_t *)body, allowed, err);
     if (rc < 0) return rc;
-    const char *unit = mv_str(body, "unit");
-    if (!unit) return edx_err_invalid(err, "unit", "unit is required");
-    if ((rc = edx_unit_ref_get(db, a, p, unit, 1, "unit", &u, err)) < 0) return rc;
+    if ((rc = unit_member(db, a, p, body, &u, err)) < 0) return rc;
     if ((rc = text_member(body, "adopted_on", 1, 10, 10, a, &date, err)) < 0 ||
         (rc = text_member(body, "note", 0, 0, 2000, a, &note, err)) < 0 ||
         (rc = evidence_member(db, a, p, body, 1, &evidence, err)) < 0)
@@ -376,7 +381,7 @@ int edx_initiative_adopt(edx_db *db, edx_arena *a, const edx_principal *p, int64
         return edx_err_invalid(err, "adopted_on", "adopted_on must be a date, not in the future");
     if ((rc = edx_db_begin(db, err)) < 0) return rc;
     if ((rc = owner_of(db, a, id, &owner, err)) < 0) goto finish;
-    if (!owner.path || strncmp(u.path, owner.path, strlen(owner.path)) == 0) {
+    if (!owner.path || !u.path || strncmp(u.path, owner.path, strlen(owner.path)) == 0) {
         rc = edx_err_invalid(err, "unit", "%s is %s or one of its units: adoption counts only "
                              "elsewhere", u.code, owner.code);
         goto finish;

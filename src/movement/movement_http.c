@@ -111,20 +111,11 @@ static int h_coverage(edx_req *r, edx_resp *out)
     edx_coverage_query q;
     int64_t limit = 100, offset = 0;
     memset(&q, 0, sizeof q);
-    q.registered = -1;
-    const char *reg = edx_req_query(r, "registered");
     int rc;
     if ((rc = edx_req_query_int(r, "limit", 1, 500, &limit, &e)) < 0 ||
-        (rc = edx_req_query_int(r, "offset", 0, 100000000, &offset, &e)) < 0)
+        (rc = edx_req_query_int(r, "offset", 0, 100000000, &offset, &e)) < 0 ||
+        (rc = edx_req_query_bool(r, "registered", &q.registered, &e)) < 0)
         return edx_resp_error(out, &e);
-    if (reg && *reg) {
-        if (strcmp(reg, "true") == 0 || strcmp(reg, "1") == 0) q.registered = 1;
-        else if (strcmp(reg, "false") == 0 || strcmp(reg, "0") == 0) q.registered = 0;
-        else {
-            edx_err_invalid(&e, "registered", "registered must be true or false");
-            return edx_resp_error(out, &e);
-        }
-    }
     q.limit = (int)limit;
     q.offset = (int)offset;
     q.type = edx_req_query(r, "type");
@@ -167,14 +158,14 @@ static int h_report_version(edx_req *r, edx_resp *out)
     edx_err e;
     edx_err_clear(&e);
     json_t *o = NULL;
-    const char *v = edx_req_param(r, "version");
-    char *end;
-    long n = strtol(v, &end, 10);
-    int rc = (!*v || *end || n < 1 || n > 100000)
-                 ? edx_err_set(&e, EDX_ENOTFOUND, 404, "not_found", "version", "no version %.20s", v)
-                 : edx_report_get(edx_req_db(r), edx_req_arena(r), edx_req_who(r),
-                                  edx_req_param(r, "code"), edx_req_param(r, "unit"),
-                                  edx_req_param(r, "period"), (int)n, &o, &e);
+    int64_t n = 0;
+    int rc = edx_req_param_id(r, "version", "version", &n, &e);
+    if (rc == 0 && n > 100000) rc = edx_err_set(&e, EDX_ENOTFOUND, 404, "not_found", "version",
+                                                "version %lld not found", (long long)n);
+    if (rc == 0)
+        rc = edx_report_get(edx_req_db(r), edx_req_arena(r), edx_req_who(r),
+                            edx_req_param(r, "code"), edx_req_param(r, "unit"),
+                            edx_req_param(r, "period"), (int)n, &o, &e);
     return edx_resp_result(out, rc, &e, 200, o);
 }
 
@@ -307,18 +298,6 @@ static int h_evidence_get(edx_req *r, edx_resp *out)
 
 /* ---- initiatives ---------------------------------------------------------------------------- */
 
-/* The {id} of the path: a positive integer, else 404. */
-static int path_id(edx_req *r, int64_t *id, edx_err *e)
-{
-    const char *s = edx_req_param(r, "id");
-    char *end;
-    long long x = strtoll(s, &end, 10);
-    if (!*s || *end || x <= 0)
-        return edx_err_set(e, EDX_ENOTFOUND, 404, "not_found", "id", "initiative %.20s not found", s);
-    *id = x;
-    return 0;
-}
-
 static int h_initiatives(edx_req *r, edx_resp *out)
 {
     edx_err e;
@@ -326,20 +305,11 @@ static int h_initiatives(edx_req *r, edx_resp *out)
     edx_initiative_query q;
     int64_t limit = 100, offset = 0;
     memset(&q, 0, sizeof q);
-    q.recognised = -1;
     int rc;
     if ((rc = edx_req_query_int(r, "limit", 1, 500, &limit, &e)) < 0 ||
-        (rc = edx_req_query_int(r, "offset", 0, 100000000, &offset, &e)) < 0)
+        (rc = edx_req_query_int(r, "offset", 0, 100000000, &offset, &e)) < 0 ||
+        (rc = edx_req_query_bool(r, "recognised", &q.recognised, &e)) < 0)
         return edx_resp_error(out, &e);
-    const char *rec = edx_req_query(r, "recognised");
-    if (rec && *rec) {
-        if (strcmp(rec, "true") == 0 || strcmp(rec, "1") == 0) q.recognised = 1;
-        else if (strcmp(rec, "false") == 0 || strcmp(rec, "0") == 0) q.recognised = 0;
-        else {
-            edx_err_invalid(&e, "recognised", "recognised must be true or false");
-            return edx_resp_error(out, &e);
-        }
-    }
     q.limit = (int)limit;
     q.offset = (int)offset;
     q.unit = edx_req_query(r, "unit");
@@ -370,7 +340,7 @@ static int h_initiative_get(edx_req *r, edx_resp *out)
     edx_err_clear(&e);
     json_t *o = NULL;
     int64_t id = 0;
-    int rc = path_id(r, &id, &e);
+    int rc = edx_req_param_id(r, "id", "initiative", &id, &e);
     if (rc == 0) rc = edx_initiative_get(edx_req_db(r), edx_req_arena(r), edx_req_who(r), id, &o, &e);
     return edx_resp_result(out, rc, &e, 200, o);
 }
@@ -385,7 +355,7 @@ static int initiative_write(edx_req *r, edx_resp *out,
     edx_err_clear(&e);
     json_t *body = NULL, *o = NULL;
     int64_t id = 0;
-    int rc = path_id(r, &id, &e);
+    int rc = edx_req_param_id(r, "id", "initiative", &id, &e);
     if (rc == 0) rc = edx_req_json(r, &body, &e);
     if (rc == 0) rc = fn(edx_req_db(r), edx_req_arena(r), edx_req_who(r), id, body, &o, &e);
     json_decref(body);

@@ -16,18 +16,6 @@
 /* Members that carry secrets, wiped before a request body is released. */
 static const char *const secrets[] = {"password", "current_password", "national_id", NULL};
 
-/* A positive integer path parameter; 404 (with `what`) for anything else. */
-static int path_id(edx_req *r, const char *what, int64_t *v, edx_err *e)
-{
-    char *end;
-    const char *id = edx_req_param(r, "id");
-    long long x = strtoll(id, &end, 10);
-    if (!*id || *end || x <= 0)
-        return edx_err_set(e, EDX_ENOTFOUND, 404, "not_found", "id", "%s not found", what);
-    *v = x;
-    return 0;
-}
-
 /* ---- session ---------------------------------------------------------------------------- */
 
 static const char *const login_fields[] = {"username", "password", NULL};
@@ -104,7 +92,7 @@ static int h_session_revoke(edx_req *r, edx_resp *out)
 {
     edx_err e;
     int64_t v = 0;
-    int rc = path_id(r, "session", &v, &e);
+    int rc = edx_req_param_id(r, "id", "session", &v, &e);
     if (rc == 0) rc = edx_session_revoke(edx_req_db(r), edx_req_arena(r), edx_req_who(r), v, &e);
     if (rc < 0) return edx_resp_error(out, &e);
     out->status = 204;
@@ -261,7 +249,7 @@ static int h_person_get(edx_req *r, edx_resp *out)
     edx_err e;
     int64_t v = 0;
     json_t *o = NULL;
-    int rc = path_id(r, "person", &v, &e);
+    int rc = edx_req_param_id(r, "id", "person", &v, &e);
     if (rc == 0) rc = edx_person_get(edx_req_db(r), edx_req_arena(r), edx_req_who(r), v, &o, &e);
     return edx_resp_result(out, rc, &e, 200, o);
 }

@@ -64,25 +64,13 @@ static int h_queue(edx_req *r, edx_resp *out)
     return edx_resp_result(out, rc, &e, 200, o);
 }
 
-/* The {entry} of the path: a positive integer, else 404. */
-static int entry_id(edx_req *r, int64_t *id, edx_err *e)
-{
-    const char *s = edx_req_param(r, "entry");
-    char *end;
-    long long x = strtoll(s, &end, 10);
-    if (!*s || *end || x <= 0)
-        return edx_err_set(e, EDX_ENOTFOUND, 404, "not_found", "entry", "entry %.20s not found", s);
-    *id = x;
-    return 0;
-}
-
 static int h_entry(edx_req *r, edx_resp *out)
 {
     edx_err e;
     edx_err_clear(&e);
     json_t *o = NULL;
     int64_t id = 0;
-    int rc = entry_id(r, &id, &e);
+    int rc = edx_req_param_id(r, "entry", "entry", &id, &e);
     if (rc == 0) rc = edx_review_entry(edx_req_db(r), edx_req_arena(r), edx_req_who(r), id, &o, &e);
     return edx_resp_result(out, rc, &e, 200, o);
 }
@@ -93,7 +81,7 @@ static int h_scorecard(edx_req *r, edx_resp *out)
     edx_err_clear(&e);
     json_t *body = NULL, *o = NULL;
     int64_t id = 0;
-    int rc = entry_id(r, &id, &e);
+    int rc = edx_req_param_id(r, "entry", "entry", &id, &e);
     if (rc == 0) rc = edx_req_json(r, &body, &e);
     if (rc == 0)
         rc = edx_review_score(edx_req_db(r), edx_req_arena(r), edx_req_who(r), id, body, &o, &e);
@@ -111,7 +99,7 @@ static int h_recuse(edx_req *r, edx_resp *out)
     const char *reason = NULL;
     int64_t id = 0;
     int rc;
-    if ((rc = entry_id(r, &id, &e)) == 0 && (rc = edx_req_json(r, &body, &e)) == 0 &&
+    if ((rc = edx_req_param_id(r, "entry", "entry", &id, &e)) == 0 && (rc = edx_req_json(r, &body, &e)) == 0 &&
         (rc = edx_json_only(body, recuse_fields, &e)) == 0 &&
         (rc = edx_json_get_str(body, "reason", 1, &reason, &e)) == 0)
         rc = edx_review_recuse(edx_req_db(r), edx_req_arena(r), edx_req_who(r), id, reason, &o, &e);
