@@ -35,7 +35,8 @@ const char *const edx_indicator_sources[] = {
 /* ---- the schema ---------------------------------------------------------------------------- */
 
 static pthread_once_t schema_once = PTHREAD_ONCE_INIT;
-static json_t *schema_doc;
+/* The parsed schema lives as long as the process: the compiled one points into it. */
+json_t *mv_schema_doc;
 static edx_schema *schema;
 
 static void schema_load(void)
@@ -43,8 +44,8 @@ static void schema_load(void)
     edx_arena *scope = edx_json_use_arena(NULL); /* lives for the process */
     const edx_embed *f = edx_embed_find("schemas/campaign.json");
     edx_err e;
-    if (f && (schema_doc = json_loadb((const char *)f->data, f->len, 0, NULL)) &&
-        edx_schema_compile(schema_doc, &schema, &e) != 0)
+    if (f && (mv_schema_doc = json_loadb((const char *)f->data, f->len, 0, NULL)) &&
+        edx_schema_compile(mv_schema_doc, &schema, &e) != 0)
         fprintf(stderr, "edudx: built-in schema campaign.json does not compile: %s\n", e.message);
     edx_json_use_arena(scope);
 }

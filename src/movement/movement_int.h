@@ -10,6 +10,9 @@ typedef struct camp {
     json_t *def;
 } camp;
 
+/* docs/schemas/campaign.json parsed, once (external, so it is never optimised away). */
+extern json_t *mv_schema_doc;
+
 /* Load campaign `code`: EDX_ENOTFOUND naming `field` when there is none. */
 int mv_camp_load(edx_db *db, const char *code, const char *field, camp *c, edx_err *err);
 

@@ -505,13 +505,14 @@ int edx_review_entry(edx_db *db, edx_arena *a, const edx_principal *p, int64_t e
         if (strcmp(str(r, "unit"), x.unit) == 0 && json_integer_value(json_object_get(r, "version")) > 0)
             json_array_append(mine, r);
     }
-    *out = json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:O,s:O,s:o,s:O,s:o}", "entry", (json_int_t)entry,
+    *out = json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:O,s:O,s:o,s:o,s:o}", "entry", (json_int_t)entry,
                      "campaign", x.campaign, "round", x.round, "assignment", x.assignment, "unit",
                      x.blind ? json_null() : json_pack("{s:s,s:s}", "code", x.unit, "name", x.unit_name),
                      "blind", json_boolean(x.blind), "criteria", json_object_get(camp, "criteria"),
                      "scale", json_object_get(camp, "scale") ? json_object_get(camp, "scale") : json_null(),
                      "reports", x.blind ? json_array() : mine, "initiatives",
-                     x.blind ? json_array() : json_object_get(inits, "initiatives"), "scorecard",
+                     x.blind ? json_array() : json_incref(json_object_get(inits, "initiatives")),
+                     "scorecard",
                      card);
     if (x.blind) json_decref(mine);
     card = NULL;
