@@ -4,7 +4,7 @@
 #   make asan    the whole suite under AddressSanitizer + UBSan
 #   make bench   benchmarks (figures, not pass/fail)
 
-PKGS := libmicrohttpd jansson libsodium sqlite3 libpq libutf8proc zlib cairo pangocairo libqrencode libcrypto libzstd
+PKGS := libmicrohttpd jansson libsodium sqlite3 libpq libutf8proc zlib cairo pangocairo libqrencode libcrypto libzstd libzip xlsxwriter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

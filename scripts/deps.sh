@@ -7,7 +7,7 @@ set -eu
 what=${1:-build}
 
 build="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev \
-libpq-dev libutf8proc-dev zlib1g-dev libcairo2-dev libpango1.0-dev libqrencode-dev libssl-dev libzstd-dev fonts-noto-core \
+libpq-dev libutf8proc-dev zlib1g-dev libcairo2-dev libpango1.0-dev libqrencode-dev libssl-dev libzstd-dev libzip-dev libxlsxwriter-dev fonts-noto-core \
 sqlite3 curl ca-certificates"
 test_pkgs="libcmocka-dev postgresql postgresql-client chromium procps psmisc poppler-utils"
 # A Node.js from elsewhere (nodesource bundles npm) satisfies the tests; Debian's would conflict.
