@@ -80,4 +80,14 @@ int edx_review_recuse(edx_db *db, edx_arena *a, const edx_principal *p, int64_t 
 int edx_review_progress(edx_db *db, edx_arena *a, const edx_principal *p, const char *campaign,
                         json_t **out, edx_err *err);
 
+/* ---- for the 2027/2030 reviews (review_data.c) ------------------------------------------- */
+
+/*
+ * The latest closed round of `campaign` (by creation, then id): its code, name and stage in
+ * `a`, or *code NULL when no round is closed yet. EDX_ENOTFOUND naming "campaign" when there
+ * is no such campaign. The caller decides who may see the results it then asks for.
+ */
+int edx_round_latest_closed(edx_db *db, edx_arena *a, const char *campaign, const char **code,
+                            const char **name, const char **stage, edx_err *err);
+
 #endif
