@@ -63,9 +63,40 @@ static int period_end(const char *s, char out[11], int *is_year)
     return -1;
 }
 
-static double num(const char *t)
+/* The campaign's indicators by store id: index + 1 in the definition, 0 when unknown. */
+typedef struct ind_ids {
+    size_t n;
+    int64_t *id;
+    size_t *ix;
+} ind_ids;
+
+static size_t ind_of(const ind_ids *t, int64_t id)
 {
-    return t ? strtod(t, NULL) : NAN;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->id[i] == id) return t->ix[i];
+    return 0;
+}
+
+static int load_ind_ids(edx_db *db, edx_arena *a, int64_t cid, const edx_map *by_code,
+                        ind_ids *t, edx_err *err)
+{
+    edx_rows *rows = NULL;
+    size_t cap = 0;
+    memset(t, 0, sizeof *t);
+    int rc = edx_db_query(db, &rows, "SELECT id, code FROM campaign_indicators WHERE campaign_id = ?",
+                          EDX_DB_ARGS(EDX_DB_INT(cid)), err);
+    while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
+        size_t c1 = cap;
+        if (grow(a, (void **)&t->id, t->n, &c1, sizeof *t->id) < 0 ||
+            grow(a, (void **)&t->ix, t->n, &cap, sizeof *t->ix) < 0) {
+            rc = edx_err_nomem(err);
+            break;
+        }
+        t->id[t->n] = edx_rows_int(rows, 0);
+        t->ix[t->n++] = (size_t)(uintptr_t)edx_map_get(by_code, edx_rows_text(rows, 1));
+    }
+    edx_rows_close(rows);
+    return rc < 0 ? rc : 0;
 }
 
 /* The chosen report for one value: accepted first, then the later end, then the year. */
@@ -125,25 +156,39 @@ static int load_units(edx_db *db, edx_arena *a, int64_t cid, const char *lo, con
     return 0;
 }
 
+/* The scope is every unit: the queries below then skip the join on units (the registrations
+ * in scope are known already, rows of others are dropped in memory). */
+static int whole(const char *lo, const char *hi)
+{
+    return strcmp(lo, "/") == 0 && strcmp(hi, "0") == 0;
+}
+
 static int load_pledges(edx_db *db, int64_t cid, const char *lo, const char *hi,
                         const char *phase, edx_milestone_data *d, const reg_ix *ix,
-                        const edx_map *ind, edx_err *err)
+                        const ind_ids *ind, edx_err *err)
 {
     edx_rows *rows = NULL;
-    int rc = edx_db_query(db, &rows,
-                          "SELECT pl.registration_id, i.code, pl.target FROM campaign_pledges pl"
-                          " JOIN campaign_registrations g ON g.id = pl.registration_id"
-                          " JOIN units u ON u.id = g.unit_id"
-                          " JOIN campaign_phases f ON f.id = pl.phase_id"
-                          " JOIN campaign_indicators i ON i.id = pl.indicator_id"
-                          " WHERE g.campaign_id = ? AND f.code = ? AND u.path >= ? AND u.path < ?",
-                          EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_TEXT(phase), EDX_DB_TEXT(lo),
-                                      EDX_DB_TEXT(hi)),
-                          err);
+    int rc = whole(lo, hi)
+                 ? edx_db_query(db, &rows,
+                                "SELECT registration_id, indicator_id, target FROM campaign_pledges"
+                                " WHERE phase_id = (SELECT id FROM campaign_phases"
+                                "  WHERE campaign_id = ? AND code = ?)",
+                                EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_TEXT(phase)), err)
+                 : edx_db_query(db, &rows,
+                                "SELECT pl.registration_id, pl.indicator_id, pl.target"
+                                " FROM campaign_pledges pl"
+                                " JOIN campaign_registrations g ON g.id = pl.registration_id"
+                                " JOIN units u ON u.id = g.unit_id"
+                                " WHERE g.campaign_id = ? AND u.path >= ? AND u.path < ?"
+                                " AND pl.phase_id = (SELECT id FROM campaign_phases"
+                                "  WHERE campaign_id = ? AND code = ?)",
+                                EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi),
+                                            EDX_DB_INT(cid), EDX_DB_TEXT(phase)),
+                                err);
     while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
         long u = unit_of_reg(ix, d->nunits, edx_rows_int(rows, 0));
-        size_t k = (size_t)(uintptr_t)edx_map_get(ind, edx_rows_text(rows, 1));
-        if (u >= 0 && k) d->units[u].pledge[k - 1] = num(edx_rows_text(rows, 2));
+        size_t k = ind_of(ind, edx_rows_int(rows, 1));
+        if (u >= 0 && k) d->units[u].pledge[k - 1] = edx_rows_real(rows, 2);
     }
     edx_rows_close(rows);
     return rc < 0 ? rc : 0;
@@ -151,7 +196,7 @@ static int load_pledges(edx_db *db, int64_t cid, const char *lo, const char *hi,
 
 /* Values of submitted and accepted reports up to the milestone; periods by status. */
 static int load_values(edx_db *db, edx_arena *a, int64_t cid, const char *lo, const char *hi,
-                       edx_milestone_data *d, const reg_ix *ix, const edx_map *ind,
+                       edx_milestone_data *d, const reg_ix *ix, const ind_ids *ind,
                        edx_err *err)
 {
     edx_rows *rows = NULL;
@@ -162,16 +207,19 @@ static int load_values(edx_db *db, edx_arena *a, int64_t cid, const char *lo, co
     edx_map periods;
     edx_map_init(&periods, a);
     if (!ends || !years) return edx_err_nomem(err);
-    int rc = edx_db_query(db, &rows,
-                          "SELECT r.registration_id, r.period, r.status, i.code, v.value"
-                          " FROM progress_reports r"
-                          " JOIN campaign_registrations g ON g.id = r.registration_id"
-                          " JOIN units u ON u.id = g.unit_id"
-                          " LEFT JOIN report_values v ON v.report_id = r.id AND v.version = r.version"
-                          " LEFT JOIN campaign_indicators i ON i.id = v.indicator_id"
-                          " WHERE g.campaign_id = ? AND u.path >= ? AND u.path < ?"
-                          " AND r.status IN ('submitted', 'accepted')",
-                          EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi)), err);
+#define VALUES_SQL(JOIN, WHERE)                                                                    \
+    "SELECT r.registration_id, r.period, r.status, v.indicator_id, v.value"                        \
+    " FROM progress_reports r JOIN campaign_registrations g ON g.id = r.registration_id" JOIN      \
+    " LEFT JOIN report_values v ON v.report_id = r.id AND v.version = r.version"                   \
+    " WHERE g.campaign_id = ? AND r.status IN ('submitted', 'accepted')" WHERE
+    int rc = whole(lo, hi)
+                 ? edx_db_query(db, &rows, VALUES_SQL("", ""), EDX_DB_ARGS(EDX_DB_INT(cid)), err)
+                 : edx_db_query(db, &rows,
+                                VALUES_SQL(" JOIN units u ON u.id = g.unit_id",
+                                           " AND u.path >= ? AND u.path < ?"),
+                                EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi)),
+                                err);
+#undef VALUES_SQL
     while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
         long u = unit_of_reg(ix, d->nunits, edx_rows_int(rows, 0));
         const char *per = edx_rows_text(rows, 1);
@@ -180,7 +228,7 @@ static int load_values(edx_db *db, edx_arena *a, int64_t cid, const char *lo, co
         if (u < 0 || period_end(per, end, &year) < 0 || strcmp(end, d->until) > 0) continue;
         edx_milestone_unit *un = &d->units[u];
         un->reported = 1;
-        size_t x = edx_rows_isnull(rows, 3) ? 0 : (size_t)(uintptr_t)edx_map_get(ind, edx_rows_text(rows, 3));
+        size_t x = edx_rows_isnull(rows, 3) ? 0 : ind_of(ind, edx_rows_int(rows, 3));
         if (!x || edx_rows_isnull(rows, 4)) continue;
         x--;
         int acc = strcmp(edx_rows_text(rows, 2), "accepted") == 0;
@@ -196,7 +244,7 @@ static int load_values(edx_db *db, edx_arena *a, int64_t cid, const char *lo, co
             }
             kept = copy;
         }
-        un->value[x] = num(edx_rows_text(rows, 4));
+        un->value[x] = edx_rows_real(rows, 4);
         un->period[x] = kept;
         un->accepted[x] = (unsigned char)acc;
         memcpy(ends[at], end, 11);
@@ -223,13 +271,20 @@ static int load_periods(edx_db *db, edx_arena *a, int64_t cid, const char *lo, c
 {
     edx_rows *rows = NULL;
     size_t cap = 0;
-    int rc = edx_db_query(db, &rows,
-                          "SELECT r.period, r.status, COUNT(*) FROM progress_reports r"
-                          " JOIN campaign_registrations g ON g.id = r.registration_id"
-                          " JOIN units u ON u.id = g.unit_id"
-                          " WHERE g.campaign_id = ? AND u.path >= ? AND u.path < ?"
-                          " GROUP BY r.period, r.status",
-                          EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi)), err);
+    int rc = whole(lo, hi)
+                 ? edx_db_query(db, &rows,
+                                "SELECT r.period, r.status, COUNT(*) FROM progress_reports r"
+                                " JOIN campaign_registrations g ON g.id = r.registration_id"
+                                " WHERE g.campaign_id = ? GROUP BY r.period, r.status",
+                                EDX_DB_ARGS(EDX_DB_INT(cid)), err)
+                 : edx_db_query(db, &rows,
+                                "SELECT r.period, r.status, COUNT(*) FROM progress_reports r"
+                                " JOIN campaign_registrations g ON g.id = r.registration_id"
+                                " JOIN units u ON u.id = g.unit_id"
+                                " WHERE g.campaign_id = ? AND u.path >= ? AND u.path < ?"
+                                " GROUP BY r.period, r.status",
+                                EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi)),
+                                err);
     while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
         const char *per = edx_rows_text(rows, 0), *st = edx_rows_text(rows, 1);
         char end[11];
@@ -300,13 +355,17 @@ static int load_cells(edx_db *db, edx_arena *a, int64_t cid, const char *lo, con
 {
     edx_rows *rows = NULL;
     size_t cap = 0;
-    int rc = edx_db_query(db, &rows,
-                          "SELECT u.type, COALESCE(u.province, ''), COUNT(*) FROM units u"
-                          " JOIN campaign_unit_types t ON t.unit_type = u.type"
-                          " AND t.campaign_id = ?"
-                          " WHERE u.status = 'active' AND u.path >= ? AND u.path < ?"
-                          " GROUP BY u.type, COALESCE(u.province, '')",
-                          EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi)), err);
+#define CELLS_SQL(WHERE)                                                                           \
+    "SELECT u.type, COALESCE(u.province, ''), COUNT(*) FROM units u"                               \
+    " JOIN campaign_unit_types t ON t.unit_type = u.type AND t.campaign_id = ?"                    \
+    " WHERE u.status = 'active'" WHERE " GROUP BY u.type, u.province"
+    /* Over every unit, the index on (status, type, province) answers alone (0012). */
+    int rc = whole(lo, hi) ? edx_db_query(db, &rows, CELLS_SQL(""), EDX_DB_ARGS(EDX_DB_INT(cid)), err)
+                           : edx_db_query(db, &rows, CELLS_SQL(" AND u.path >= ? AND u.path < ?"),
+                                          EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_TEXT(lo),
+                                                      EDX_DB_TEXT(hi)),
+                                          err);
+#undef CELLS_SQL
     while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
         if (grow(a, (void **)&d->cells, d->ncells, &cap, sizeof *d->cells) < 0) {
             rc = edx_err_nomem(err);
@@ -333,6 +392,7 @@ int edx_milestone_data_load(edx_db *db, edx_arena *a, const char *campaign, cons
     camp c;
     reg_ix *ix = NULL;
     edx_map ind, by_code;
+    ind_ids ids;
     memset(out, 0, sizeof *out);
     int rc = mv_camp_load(db, campaign, "code", &c, err);
     if (rc < 0) return rc;
@@ -365,9 +425,10 @@ int edx_milestone_data_load(edx_db *db, edx_arena *a, const char *campaign, cons
         if (edx_map_put(&ind, mv_str(out->ind[i], "code"), (void *)(uintptr_t)(i + 1)) < 0)
             goto nomem;
     }
-    if ((rc = load_units(db, a, c.id, lo, hi, t_end, out, &ix, &by_code, err)) < 0 ||
-        (rc = load_pledges(db, c.id, lo, hi, mv_str(out->phase, "code"), out, ix, &ind, err)) < 0 ||
-        (rc = load_values(db, a, c.id, lo, hi, out, ix, &ind, err)) < 0 ||
+    if ((rc = load_ind_ids(db, a, c.id, &ind, &ids, err)) < 0 ||
+        (rc = load_units(db, a, c.id, lo, hi, t_end, out, &ix, &by_code, err)) < 0 ||
+        (rc = load_pledges(db, c.id, lo, hi, mv_str(out->phase, "code"), out, ix, &ids, err)) < 0 ||
+        (rc = load_values(db, a, c.id, lo, hi, out, ix, &ids, err)) < 0 ||
         (rc = load_periods(db, a, c.id, lo, hi, out, err)) < 0 ||
         (rc = load_initiatives(db, lo, hi, t_end, out->until, &by_code, err)) < 0 ||
         (rc = load_cells(db, a, c.id, lo, hi, out, err)) < 0)
