@@ -397,7 +397,7 @@ static void jw_bool(jw *w, int x)
 static void jw_json(jw *w, const json_t *v)
 {
     jw_pre(w);
-    if (!v || edx_json_dump_buf(v, 0, w->b) < 0) edx_buf_append(w->b, "null", 4);
+    if (!v || edx_json_dump_buf(v, JSON_ENCODE_ANY, w->b) < 0) edx_buf_append(w->b, "null", 4);
 }
 
 static void kv_str(jw *w, const char *k, const char *v)
