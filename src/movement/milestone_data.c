@@ -194,66 +194,6 @@ static int load_pledges(edx_db *db, int64_t cid, const char *lo, const char *hi,
     return rc < 0 ? rc : 0;
 }
 
-/* Values of submitted and accepted reports up to the milestone; periods by status. */
-static int load_values(edx_db *db, edx_arena *a, int64_t cid, const char *lo, const char *hi,
-                       edx_milestone_data *d, const reg_ix *ix, const ind_ids *ind,
-                       edx_err *err)
-{
-    edx_rows *rows = NULL;
-    size_t k = d->nind ? d->nind : 1;
-    /* The end day of each chosen value, to compare against (arena, per unit and indicator). */
-    char (*ends)[11] = edx_arena_calloc(a, (d->nunits ? d->nunits : 1) * k, sizeof *ends);
-    unsigned char *years = edx_arena_calloc(a, (d->nunits ? d->nunits : 1) * k, 1);
-    edx_map periods;
-    edx_map_init(&periods, a);
-    if (!ends || !years) return edx_err_nomem(err);
-#define VALUES_SQL(JOIN, WHERE)                                                                    \
-    "SELECT r.registration_id, r.period, r.status, v.indicator_id, v.value"                        \
-    " FROM progress_reports r JOIN campaign_registrations g ON g.id = r.registration_id" JOIN      \
-    " LEFT JOIN report_values v ON v.report_id = r.id AND v.version = r.version"                   \
-    " WHERE g.campaign_id = ? AND r.status IN ('submitted', 'accepted')" WHERE
-    int rc = whole(lo, hi)
-                 ? edx_db_query(db, &rows, VALUES_SQL("", ""), EDX_DB_ARGS(EDX_DB_INT(cid)), err)
-                 : edx_db_query(db, &rows,
-                                VALUES_SQL(" JOIN units u ON u.id = g.unit_id",
-                                           " AND u.path >= ? AND u.path < ?"),
-                                EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi)),
-                                err);
-#undef VALUES_SQL
-    while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
-        long u = unit_of_reg(ix, d->nunits, edx_rows_int(rows, 0));
-        const char *per = edx_rows_text(rows, 1);
-        char end[11];
-        int year = 0;
-        if (u < 0 || period_end(per, end, &year) < 0 || strcmp(end, d->until) > 0) continue;
-        edx_milestone_unit *un = &d->units[u];
-        un->reported = 1;
-        size_t x = edx_rows_isnull(rows, 3) ? 0 : ind_of(ind, edx_rows_int(rows, 3));
-        if (!x || edx_rows_isnull(rows, 4)) continue;
-        x--;
-        int acc = strcmp(edx_rows_text(rows, 2), "accepted") == 0;
-        size_t at = (size_t)u * k + x;
-        if (un->period[x] && !better(acc, end, year, un->accepted[x], ends[at], years[at]))
-            continue;
-        const char *kept = edx_map_get(&periods, per);
-        if (!kept) {
-            char *copy = edx_arena_strdup(a, per);
-            if (!copy || edx_map_put(&periods, copy, copy) < 0) {
-                rc = edx_err_nomem(err);
-                break;
-            }
-            kept = copy;
-        }
-        un->value[x] = edx_rows_real(rows, 4);
-        un->period[x] = kept;
-        un->accepted[x] = (unsigned char)acc;
-        memcpy(ends[at], end, 11);
-        years[at] = (unsigned char)year;
-    }
-    edx_rows_close(rows);
-    return rc < 0 ? rc : 0;
-}
-
 static int period_cmp(const void *x, const void *y)
 {
     const edx_milestone_period *a = x, *b = y;
@@ -266,47 +206,90 @@ static int period_cmp(const void *x, const void *y)
     return yb - ya ? yb - ya : strcmp(a->period, b->period);
 }
 
-static int load_periods(edx_db *db, edx_arena *a, int64_t cid, const char *lo, const char *hi,
-                        edx_milestone_data *d, edx_err *err)
+/* Count one report of `per` in `st` (periods are few: a list will do). NULL when out of memory. */
+static const char *count_period(edx_arena *a, edx_milestone_data *d, size_t *cap, const char *per,
+                                const char *st)
+{
+    size_t i = 0;
+    while (i < d->nperiods && strcmp(d->periods[i].period, per) != 0) i++;
+    if (i == d->nperiods) {
+        char *copy = edx_arena_strdup(a, per);
+        if (!copy || grow(a, (void **)&d->periods, i, cap, sizeof *d->periods) < 0) return NULL;
+        d->periods[i] = (edx_milestone_period){copy, 0, 0, 0, 0};
+        d->nperiods++;
+    }
+    edx_milestone_period *p = &d->periods[i];
+    if (strcmp(st, "submitted") == 0) p->submitted++;
+    else if (strcmp(st, "accepted") == 0) p->accepted++;
+    else if (strcmp(st, "returned") == 0) p->returned++;
+    else p->draft++;
+    return p->period;
+}
+
+/*
+ * One pass over the reports of the registrations in scope, in report order: each report is
+ * counted by period and status; the values of the current version of those submitted or
+ * accepted (joined for those only) are candidates for their unit's indicator.
+ */
+static int load_reports(edx_db *db, edx_arena *a, int64_t cid, const char *lo, const char *hi,
+                        edx_milestone_data *d, const reg_ix *ix, const ind_ids *ind,
+                        edx_err *err)
 {
     edx_rows *rows = NULL;
-    size_t cap = 0;
+    size_t k = d->nind ? d->nind : 1, pcap = 0;
+    /* The end day of each chosen value, to compare against (arena, per unit and indicator). */
+    char (*ends)[11] = edx_arena_calloc(a, (d->nunits ? d->nunits : 1) * k, sizeof *ends);
+    unsigned char *years = edx_arena_calloc(a, (d->nunits ? d->nunits : 1) * k, 1);
+    if (!ends || !years) return edx_err_nomem(err);
+#define REPORTS_SQL(FROM, WHERE)                                                                   \
+    "SELECT r.id, r.registration_id, r.period, r.status, v.indicator_id, v.value"                  \
+    " FROM progress_reports r" FROM                                                                \
+    " LEFT JOIN report_values v ON v.report_id = r.id AND v.version = r.version"                   \
+    " AND r.status IN ('submitted', 'accepted')" WHERE " ORDER BY r.id"
+    /* Over every unit, no join: registration ids belong to one campaign, and those not in
+     * scope (another campaign, registered after the milestone) are dropped in memory. */
     int rc = whole(lo, hi)
-                 ? edx_db_query(db, &rows,
-                                "SELECT r.period, r.status, COUNT(*) FROM progress_reports r"
-                                " JOIN campaign_registrations g ON g.id = r.registration_id"
-                                " WHERE g.campaign_id = ? GROUP BY r.period, r.status",
-                                EDX_DB_ARGS(EDX_DB_INT(cid)), err)
+                 ? edx_db_query(db, &rows, REPORTS_SQL("", ""), EDX_DB_NOARGS, err)
                  : edx_db_query(db, &rows,
-                                "SELECT r.period, r.status, COUNT(*) FROM progress_reports r"
-                                " JOIN campaign_registrations g ON g.id = r.registration_id"
-                                " JOIN units u ON u.id = g.unit_id"
-                                " WHERE g.campaign_id = ? AND u.path >= ? AND u.path < ?"
-                                " GROUP BY r.period, r.status",
+                                REPORTS_SQL(" JOIN campaign_registrations g ON g.id = r.registration_id"
+                                            " JOIN units u ON u.id = g.unit_id",
+                                            " WHERE g.campaign_id = ? AND u.path >= ?"
+                                            " AND u.path < ?"),
                                 EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi)),
                                 err);
+#undef REPORTS_SQL
+    int64_t last = 0;
+    long u = -1;
+    int skip = 1, year = 0, acc = 0;
+    const char *per = NULL;
+    char end[11] = "";
     while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
-        const char *per = edx_rows_text(rows, 0), *st = edx_rows_text(rows, 1);
-        char end[11];
-        int year;
-        if (period_end(per, end, &year) < 0 || strcmp(end, d->until) > 0) continue;
-        size_t i = 0;
-        while (i < d->nperiods && strcmp(d->periods[i].period, per) != 0) i++;
-        if (i == d->nperiods) {
-            if (grow(a, (void **)&d->periods, i, &cap, sizeof *d->periods) < 0 ||
-                !(per = edx_arena_strdup(a, per))) {
+        int64_t id = edx_rows_int(rows, 0);
+        if (id != last) { /* a new report */
+            last = id;
+            u = unit_of_reg(ix, d->nunits, edx_rows_int(rows, 1));
+            const char *pc = edx_rows_text(rows, 2), *st = edx_rows_text(rows, 3);
+            skip = u < 0 || period_end(pc, end, &year) < 0 || strcmp(end, d->until) > 0;
+            if (skip) continue;
+            if (!(per = count_period(a, d, &pcap, pc, st))) {
                 rc = edx_err_nomem(err);
                 break;
             }
-            d->periods[i] = (edx_milestone_period){per, 0, 0, 0, 0};
-            d->nperiods++;
+            acc = strcmp(st, "accepted") == 0;
+            if (acc || strcmp(st, "submitted") == 0) d->units[u].reported = 1;
         }
-        int64_t n = edx_rows_int(rows, 2);
-        edx_milestone_period *p = &d->periods[i];
-        if (strcmp(st, "submitted") == 0) p->submitted += n;
-        else if (strcmp(st, "accepted") == 0) p->accepted += n;
-        else if (strcmp(st, "returned") == 0) p->returned += n;
-        else p->draft += n;
+        if (skip || edx_rows_isnull(rows, 4) || edx_rows_isnull(rows, 5)) continue;
+        size_t x = ind_of(ind, edx_rows_int(rows, 4));
+        if (!x--) continue;
+        edx_milestone_unit *un = &d->units[u];
+        size_t at = (size_t)u * k + x;
+        if (un->period[x] && !better(acc, end, year, un->accepted[x], ends[at], years[at]))
+            continue;
+        un->value[x] = edx_rows_real(rows, 5);
+        un->period[x] = per;
+        un->accepted[x] = (unsigned char)acc;
+        memcpy(ends[at], end, 11);
+        years[at] = (unsigned char)year;
     }
     edx_rows_close(rows);
     if (rc < 0) return rc;
@@ -428,8 +411,7 @@ int edx_milestone_data_load(edx_db *db, edx_arena *a, const char *campaign, cons
     if ((rc = load_ind_ids(db, a, c.id, &ind, &ids, err)) < 0 ||
         (rc = load_units(db, a, c.id, lo, hi, t_end, out, &ix, &by_code, err)) < 0 ||
         (rc = load_pledges(db, c.id, lo, hi, mv_str(out->phase, "code"), out, ix, &ids, err)) < 0 ||
-        (rc = load_values(db, a, c.id, lo, hi, out, ix, &ids, err)) < 0 ||
-        (rc = load_periods(db, a, c.id, lo, hi, out, err)) < 0 ||
+        (rc = load_reports(db, a, c.id, lo, hi, out, ix, &ids, err)) < 0 ||
         (rc = load_initiatives(db, lo, hi, t_end, out->until, &by_code, err)) < 0 ||
         (rc = load_cells(db, a, c.id, lo, hi, out, err)) < 0)
         goto fail;

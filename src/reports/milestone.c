@@ -330,6 +330,16 @@ static void jw_str(jw *w, const char *s)
         edx_buf_append(w->b, "null", 4);
         return;
     }
+    size_t n = 0;
+    while (s[n] && (unsigned char)s[n] >= 0x20 && s[n] != '"' && s[n] != '\\') n++;
+    if (!s[n] && n < 254) { /* the usual case: one append */
+        char t[256];
+        t[0] = '"';
+        memcpy(t + 1, s, n);
+        t[n + 1] = '"';
+        edx_buf_append(w->b, t, n + 2);
+        return;
+    }
     edx_buf_putc(w->b, '"');
     const char *run = s;
     for (const char *p = s;; p++) {
@@ -400,27 +410,45 @@ static void jw_json(jw *w, const json_t *v)
     if (!v || edx_json_dump_buf(v, JSON_ENCODE_ANY, w->b) < 0) edx_buf_append(w->b, "null", 4);
 }
 
+/* A member name known to need no escaping (this file's literals). */
+static void jw_k(jw *w, const char *k)
+{
+    char t[64];
+    size_t n = strlen(k);
+    if (n > sizeof t - 3) {
+        jw_key(w, k);
+        return;
+    }
+    jw_pre(w);
+    t[0] = '"';
+    memcpy(t + 1, k, n);
+    t[n + 1] = '"';
+    t[n + 2] = ':';
+    edx_buf_append(w->b, t, n + 3);
+    w->key = 1;
+}
+
 static void kv_str(jw *w, const char *k, const char *v)
 {
-    jw_key(w, k);
+    jw_k(w, k);
     jw_str(w, v);
 }
 
 static void kv_int(jw *w, const char *k, int64_t v)
 {
-    jw_key(w, k);
+    jw_k(w, k);
     jw_int(w, v);
 }
 
 static void kv_num(jw *w, const char *k, double v)
 {
-    jw_key(w, k);
+    jw_k(w, k);
     jw_num(w, v);
 }
 
 static void kv_json(jw *w, const char *k, const json_t *v)
 {
-    jw_key(w, k);
+    jw_k(w, k);
     jw_json(w, v);
 }
 
@@ -440,7 +468,7 @@ static void write_group(jw *w, const edx_milestone_report *r, const ms_group *g,
     kv_int(w, "adoptions", g->adoptions);
     kv_int(w, "awards", g->awards);
     kv_num(w, "review_mean", g->review_n ? r3(g->review_sum / (double)g->review_n) : NAN);
-    jw_key(w, "indicators");
+    jw_k(w, "indicators");
     jw_open(w, '{');
     for (size_t i = 0; i < r->d.nind; i++) {
         const ms_ind_agg *s = &g->ind[i];
@@ -469,9 +497,9 @@ static void write_unit(jw *w, const edx_milestone_report *r, size_t k)
     kv_str(w, "name", u->name);
     kv_str(w, "type", u->type);
     kv_str(w, "province", u->province[0] ? u->province : NULL);
-    jw_key(w, "reported");
+    jw_k(w, "reported");
     jw_bool(w, u->reported);
-    jw_key(w, "indicators");
+    jw_k(w, "indicators");
     jw_open(w, '{');
     for (size_t i = 0; i < ni; i++) {
         if (isnan(u->pledge[i]) && isnan(u->value[i])) continue;
@@ -487,19 +515,19 @@ static void write_unit(jw *w, const edx_milestone_report *r, size_t k)
         }
         if (!isnan(r->ach[k * ni + i])) kv_num(w, "achievement", r->ach[k * ni + i]);
         if (r->met[k * ni + i] >= 0) {
-            jw_key(w, "met");
+            jw_k(w, "met");
             jw_bool(w, r->met[k * ni + i]);
         }
         jw_close(w, '}');
     }
     jw_close(w, '}');
-    jw_key(w, "initiatives");
+    jw_k(w, "initiatives");
     jw_open(w, '{');
     kv_int(w, "submitted", u->initiatives);
     kv_int(w, "recognised", u->recognised);
     kv_int(w, "adoptions", u->adoptions);
     jw_close(w, '}');
-    jw_key(w, "review");
+    jw_k(w, "review");
     const ms_review *v = r->review[k];
     if (!v) {
         jw_str(w, NULL);
@@ -509,12 +537,12 @@ static void write_unit(jw *w, const edx_milestone_report *r, size_t k)
         kv_num(w, "se", v->se);
         kv_int(w, "rank", v->rank);
         kv_int(w, "province_rank", v->province_rank);
-        jw_key(w, "near_tie");
+        jw_k(w, "near_tie");
         jw_bool(w, v->near_tie);
         kv_num(w, "mean", v->mean);
         jw_close(w, '}');
     }
-    jw_key(w, "awards");
+    jw_k(w, "awards");
     if (r->unit_awards[k]) {
         jw_json(w, r->unit_awards[k]);
     } else {
@@ -546,19 +574,19 @@ int edx_milestone_report_json(const edx_milestone_report *r, edx_buf *out, edx_e
     /* About a kilobyte per unit: one allocation instead of a dozen doublings and copies. */
     edx_buf_reserve(out, 4096 + r->d.nunits * (512 + 110 * r->d.nind));
     jw_open(&w, '{');
-    jw_key(&w, "campaign");
+    jw_k(&w, "campaign");
     pick(&w, r->d.campaign, camp_keys);
-    jw_key(&w, "milestone");
+    jw_k(&w, "milestone");
     pick(&w, r->d.milestone, ms_keys);
-    jw_key(&w, "phase");
+    jw_k(&w, "phase");
     pick(&w, r->d.phase, phase_keys);
     kv_str(&w, "scope", r->scope_unit);
     kv_str(&w, "generated_at", r->generated_at);
-    jw_key(&w, "indicators");
+    jw_k(&w, "indicators");
     jw_open(&w, '[');
     for (size_t i = 0; i < r->d.nind; i++) pick(&w, r->d.ind[i], ind_keys);
     jw_close(&w, ']');
-    jw_key(&w, "round");
+    jw_k(&w, "round");
     if (!r->round_code) {
         jw_str(&w, NULL);
     } else {
@@ -570,17 +598,17 @@ int edx_milestone_report_json(const edx_milestone_report *r, edx_buf *out, edx_e
         kv_str(&w, "score", "model");
         jw_close(&w, '}');
     }
-    jw_key(&w, "totals");
+    jw_k(&w, "totals");
     write_group(&w, r, &r->total, NULL);
-    jw_key(&w, "provinces");
+    jw_k(&w, "provinces");
     jw_open(&w, '[');
     for (size_t g = 0; g < r->nprov; g++) write_group(&w, r, &r->prov[g], "province");
     jw_close(&w, ']');
-    jw_key(&w, "types");
+    jw_k(&w, "types");
     jw_open(&w, '[');
     for (size_t g = 0; g < r->ntypes; g++) write_group(&w, r, &r->types[g], "type");
     jw_close(&w, ']');
-    jw_key(&w, "periods");
+    jw_k(&w, "periods");
     jw_open(&w, '[');
     for (size_t i = 0; i < r->d.nperiods; i++) {
         const edx_milestone_period *p = &r->d.periods[i];
@@ -593,7 +621,7 @@ int edx_milestone_report_json(const edx_milestone_report *r, edx_buf *out, edx_e
         jw_close(&w, '}');
     }
     jw_close(&w, ']');
-    jw_key(&w, "units");
+    jw_k(&w, "units");
     jw_open(&w, '[');
     for (size_t k = 0; k < r->d.nunits; k++) write_unit(&w, r, k);
     jw_close(&w, ']');

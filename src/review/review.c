@@ -778,15 +778,49 @@ static int round_score(edx_db *db, edx_arena *a, const round_ref *r, const char 
         weights[i] = json_number_value(json_object_get(json_array_get(crit, i), "weight"));
         codes[i] = str(json_array_get(crit, i), "code");
     }
+    /* The round's entries once (not once per scorecard), by id. */
+    size_t nall = 0, acap = 0;
+    int64_t *all_ids = NULL;
+    const char **all_units = NULL, **all_names = NULL, **all_keys = NULL;
     rc = edx_db_query(db, &rows,
-                      "SELECT k.entry_id, k.user_id, k.scores, u.code, u.name, u.type,"
-                      " COALESCE(u.province, ''), x.username"
+                      "SELECT e.id, u.code, u.name, u.type, COALESCE(u.province, '')"
+                      " FROM round_entries e JOIN campaign_registrations g ON g.id = e.registration_id"
+                      " JOIN units u ON u.id = g.unit_id WHERE e.round_id = ? ORDER BY e.id",
+                      EDX_DB_ARGS(EDX_DB_INT(r->id)), err);
+    while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
+        if (nall == acap) {
+            size_t n2 = acap ? acap * 2 : 256;
+            int64_t *p1 = edx_arena_alloc(a, n2 * sizeof *p1);
+            const char **p2 = edx_arena_alloc(a, n2 * sizeof *p2);
+            const char **p3 = edx_arena_alloc(a, n2 * sizeof *p3);
+            const char **p4 = edx_arena_alloc(a, n2 * sizeof *p4);
+            if (!p1 || !p2 || !p3 || !p4) {
+                rc = edx_err_nomem(err);
+                break;
+            }
+            if (nall) {
+                memcpy(p1, all_ids, nall * sizeof *p1);
+                memcpy(p2, all_units, nall * sizeof *p2);
+                memcpy(p3, all_names, nall * sizeof *p3);
+                memcpy(p4, all_keys, nall * sizeof *p4);
+            }
+            all_ids = p1, all_units = p2, all_names = p3, all_keys = p4, acap = n2;
+        }
+        all_ids[nall] = edx_rows_int(rows, 0);
+        all_units[nall] = edx_arena_strdup(a, edx_rows_text(rows, 1));
+        all_names[nall] = edx_arena_strdup(a, edx_rows_text(rows, 2));
+        all_keys[nall] = edx_arena_strdup(a, edx_rows_text(rows, province ? 4 : 3));
+        nall++;
+    }
+    edx_rows_close(rows);
+    if (rc < 0) goto fail;
+    rc = edx_db_query(db, &rows,
+                      "SELECT k.entry_id, k.user_id, k.scores"
                       " FROM scorecards k JOIN round_entries e ON e.id = k.entry_id"
-                      " JOIN campaign_registrations g ON g.id = e.registration_id"
-                      " JOIN units u ON u.id = g.unit_id JOIN users x ON x.id = k.user_id"
                       " WHERE e.round_id = ? AND k.status = 'submitted'"
                       " ORDER BY k.entry_id, k.user_id",
                       EDX_DB_ARGS(EDX_DB_INT(r->id)), err);
+    size_t at = 0;
     while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
         if (s->nk == cap) {
             size_t nc2 = cap ? cap * 2 : 256;
@@ -795,7 +829,7 @@ static int round_score(edx_db *db, edx_arena *a, const round_ref *r, const char 
             void *p4 = edx_arena_alloc(a, nc2 * sizeof *s->units);
             void *p5 = edx_arena_alloc(a, nc2 * sizeof *s->names);
             void *p6 = edx_arena_alloc(a, nc2 * sizeof *s->gkeys);
-            void *p7 = edx_arena_alloc(a, nc2 * sizeof *s->usernames);
+            void *p7 = edx_arena_calloc(a, nc2, sizeof *s->usernames);
             if (!p1 || !p2 || !p4 || !p5 || !p6 || !p7) {
                 rc = edx_err_nomem(err);
                 break;
@@ -814,10 +848,12 @@ static int round_score(edx_db *db, edx_arena *a, const round_ref *r, const char 
         }
         int64_t eid = edx_rows_int(rows, 0), uid = edx_rows_int(rows, 1);
         if (s->ne == 0 || s->entry_ids[s->ne - 1] != eid) {
+            while (at < nall && all_ids[at] < eid) at++; /* both in id order */
+            if (at == nall || all_ids[at] != eid) continue;
             s->entry_ids[s->ne] = eid;
-            s->units[s->ne] = edx_arena_strdup(a, edx_rows_text(rows, 3));
-            s->names[s->ne] = edx_arena_strdup(a, edx_rows_text(rows, 4));
-            s->gkeys[s->ne] = edx_arena_strdup(a, edx_rows_text(rows, province ? 6 : 5));
+            s->units[s->ne] = all_units[at];
+            s->names[s->ne] = all_names[at];
+            s->gkeys[s->ne] = all_keys[at];
             s->ne++;
         }
         uint32_t ri;
@@ -825,7 +861,7 @@ static int round_score(edx_db *db, edx_arena *a, const round_ref *r, const char 
             rc = edx_err_nomem(err);
             break;
         }
-        if (ri == s->nr) s->usernames[s->nr++] = edx_arena_strdup(a, edx_rows_text(rows, 7));
+        if (ri == s->nr) s->nr++;
         const char *t = edx_rows_text(rows, 2);
         double *v = edx_arena_alloc(a, (nc ? nc : 1) * sizeof *v);
         if (!v) {
@@ -837,6 +873,24 @@ static int round_score(edx_db *db, edx_arena *a, const round_ref *r, const char 
     }
     edx_rows_close(rows);
     if (rc < 0) goto fail;
+    /* The scorers' names, once each. */
+    rc = edx_db_query(db, &rows,
+                      "SELECT x.id, x.username FROM users x WHERE x.id IN (SELECT k.user_id"
+                      " FROM scorecards k JOIN round_entries e ON e.id = k.entry_id"
+                      " WHERE e.round_id = ? AND k.status = 'submitted')",
+                      EDX_DB_ARGS(EDX_DB_INT(r->id)), err);
+    while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
+        uint32_t ri;
+        if (rix_find(a, &reviewers, edx_rows_int(rows, 0), UINT32_MAX, &ri) < 0 ||
+            (ri < s->nr && !(s->usernames[ri] = edx_arena_strdup(a, edx_rows_text(rows, 1))))) {
+            rc = edx_err_nomem(err);
+            break;
+        }
+    }
+    edx_rows_close(rows);
+    if (rc < 0) goto fail;
+    for (size_t i = 0; i < s->nr; i++)
+        if (!s->usernames[i]) s->usernames[i] = "";
     /* Group ids in order of first appearance of each key. */
     uint32_t *groups = edx_arena_calloc(a, s->ne ? s->ne : 1, sizeof *groups);
     edx_map gix;
