@@ -29,6 +29,7 @@ static int reg_cmp(const void *x, const void *y)
 static long unit_of_reg(const reg_ix *ix, size_t n, int64_t reg)
 {
     reg_ix key = {reg, 0};
+    if (!ix || !n) return -1;
     const reg_ix *f = bsearch(&key, ix, n, sizeof *ix, reg_cmp);
     return f ? (long)f->unit : -1;
 }
@@ -40,7 +41,7 @@ static int grow(edx_arena *a, void **items, size_t n, size_t *cap, size_t size)
     size_t nc = *cap ? *cap * 2 : 64;
     void *p = edx_arena_alloc(a, nc * size);
     if (!p) return -1;
-    if (n) memcpy(p, *items, n * size);
+    if (n && *items) memcpy(p, *items, n * size);
     *items = p;
     *cap = nc;
     return 0;
@@ -152,7 +153,7 @@ static int load_units(edx_db *db, edx_arena *a, int64_t cid, const char *lo, con
     }
     edx_rows_close(rows);
     if (rc < 0) return rc;
-    if (d->nunits) qsort(*ix, d->nunits, sizeof **ix, reg_cmp);
+    if (d->nunits && *ix) qsort(*ix, d->nunits, sizeof **ix, reg_cmp);
     return 0;
 }
 

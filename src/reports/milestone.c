@@ -413,18 +413,10 @@ static void jw_json(jw *w, const json_t *v)
 /* A member name known to need no escaping (this file's literals). */
 static void jw_k(jw *w, const char *k)
 {
-    char t[64];
-    size_t n = strlen(k);
-    if (n > sizeof t - 3) {
-        jw_key(w, k);
-        return;
-    }
     jw_pre(w);
-    t[0] = '"';
-    memcpy(t + 1, k, n);
-    t[n + 1] = '"';
-    t[n + 2] = ':';
-    edx_buf_append(w->b, t, n + 3);
+    edx_buf_putc(w->b, '"');
+    edx_buf_append(w->b, k, strlen(k));
+    edx_buf_append(w->b, "\":", 2);
     w->key = 1;
 }
 

@@ -846,6 +846,10 @@ static int round_score(edx_db *db, edx_arena *a, const round_ref *r, const char 
             s->usernames = p7;
             cap = nc2;
         }
+        if (!cards) { /* never: the first row allocates; for the analyser */
+            rc = edx_err_nomem(err);
+            break;
+        }
         int64_t eid = edx_rows_int(rows, 0), uid = edx_rows_int(rows, 1);
         if (s->ne == 0 || s->entry_ids[s->ne - 1] != eid) {
             while (at < nall && all_ids[at] < eid) at++; /* both in id order */
