@@ -70,6 +70,10 @@ sqlite3 "$EDX_DB" "
     SELECT 'bench.rv' || x, 'Reviewer ' || x, 'x', 'reviewer', NULL, 1, 1, 1 FROM n;
   INSERT INTO review_rounds (campaign_id, code, name, stage, status, blind, reviewers_per_entry,
       created_at) VALUES (1, 'TK-2030', 'Chấm điểm tổng kết 2030', 'final', 'closed', 0, 5, 1760000000);
+  INSERT INTO council_members (round_id, user_id, role)
+    SELECT (SELECT id FROM review_rounds WHERE code = 'TK-2030'), id,
+      CASE username WHEN 'bench.rv1' THEN 'chair' ELSE 'member' END
+    FROM users WHERE username LIKE 'bench.rv%';
   INSERT INTO round_entries (round_id, registration_id)
     SELECT (SELECT id FROM review_rounds WHERE code = 'TK-2030'), id FROM campaign_registrations;
   WITH k(x) AS (VALUES (0), (1), (2), (3), (4))

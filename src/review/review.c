@@ -821,6 +821,7 @@ static int round_score(edx_db *db, edx_arena *a, const round_ref *r, const char 
                       " ORDER BY k.entry_id, k.user_id",
                       EDX_DB_ARGS(EDX_DB_INT(r->id)), err);
     size_t at = 0;
+    int64_t *uids = NULL;
     while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
         if (s->nk == cap) {
             size_t nc2 = cap ? cap * 2 : 256;
@@ -830,7 +831,8 @@ static int round_score(edx_db *db, edx_arena *a, const round_ref *r, const char 
             void *p5 = edx_arena_alloc(a, nc2 * sizeof *s->names);
             void *p6 = edx_arena_alloc(a, nc2 * sizeof *s->gkeys);
             void *p7 = edx_arena_calloc(a, nc2, sizeof *s->usernames);
-            if (!p1 || !p2 || !p4 || !p5 || !p6 || !p7) {
+            void *p8 = edx_arena_alloc(a, nc2 * sizeof *uids);
+            if (!p1 || !p2 || !p4 || !p5 || !p6 || !p7 || !p8) {
                 rc = edx_err_nomem(err);
                 break;
             }
@@ -841,9 +843,10 @@ static int round_score(edx_db *db, edx_arena *a, const round_ref *r, const char 
                 memcpy(p5, s->names, s->ne * sizeof *s->names);
                 memcpy(p6, s->gkeys, s->ne * sizeof *s->gkeys);
                 memcpy(p7, s->usernames, s->nr * sizeof *s->usernames);
+                memcpy(p8, uids, s->nr * sizeof *uids);
             }
             cards = p1, s->entry_ids = p2, s->units = p4, s->names = p5, s->gkeys = p6,
-            s->usernames = p7;
+            s->usernames = p7, uids = p8;
             cap = nc2;
         }
         if (!cards) { /* never: the first row allocates; for the analyser */
@@ -865,7 +868,7 @@ static int round_score(edx_db *db, edx_arena *a, const round_ref *r, const char 
             rc = edx_err_nomem(err);
             break;
         }
-        if (ri == s->nr) s->nr++;
+        if (ri == s->nr) uids[s->nr++] = uid;
         const char *t = edx_rows_text(rows, 2);
         double *v = edx_arena_alloc(a, (nc ? nc : 1) * sizeof *v);
         if (!v) {
@@ -877,11 +880,10 @@ static int round_score(edx_db *db, edx_arena *a, const round_ref *r, const char 
     }
     edx_rows_close(rows);
     if (rc < 0) goto fail;
-    /* The scorers' names, once each. */
+    /* The scorers' names, once each: the council's members, then anyone else one by one. */
     rc = edx_db_query(db, &rows,
-                      "SELECT x.id, x.username FROM users x WHERE x.id IN (SELECT k.user_id"
-                      " FROM scorecards k JOIN round_entries e ON e.id = k.entry_id"
-                      " WHERE e.round_id = ? AND k.status = 'submitted')",
+                      "SELECT x.id, x.username FROM council_members m JOIN users x"
+                      " ON x.id = m.user_id WHERE m.round_id = ?",
                       EDX_DB_ARGS(EDX_DB_INT(r->id)), err);
     while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
         uint32_t ri;
@@ -892,9 +894,16 @@ static int round_score(edx_db *db, edx_arena *a, const round_ref *r, const char 
         }
     }
     edx_rows_close(rows);
-    if (rc < 0) goto fail;
-    for (size_t i = 0; i < s->nr; i++)
+    for (size_t i = 0; rc >= 0 && i < s->nr; i++) {
+        if (s->usernames[i]) continue;
+        rc = edx_db_query(db, &rows, "SELECT username FROM users WHERE id = ?",
+                          EDX_DB_ARGS(EDX_DB_INT(uids[i])), err);
+        if (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0)
+            s->usernames[i] = edx_arena_strdup(a, edx_rows_text(rows, 0));
+        edx_rows_close(rows);
         if (!s->usernames[i]) s->usernames[i] = "";
+    }
+    if (rc < 0) goto fail;
     /* Group ids in order of first appearance of each key. */
     uint32_t *groups = edx_arena_calloc(a, s->ne ? s->ne : 1, sizeof *groups);
     edx_map gix;
