@@ -78,14 +78,15 @@ static size_t ind_of(const ind_ids *t, int64_t id)
     return 0;
 }
 
-static int load_ind_ids(edx_db *db, edx_arena *a, int64_t cid, const edx_map *by_code,
-                        ind_ids *t, edx_err *err)
+static int load_ind_ids(edx_db *db, edx_arena *a, int64_t cid, const edx_map *by_code, ind_ids *t,
+                        edx_err *err)
 {
     edx_rows *rows = NULL;
     size_t cap = 0;
     memset(t, 0, sizeof *t);
-    int rc = edx_db_query(db, &rows, "SELECT id, code FROM campaign_indicators WHERE campaign_id = ?",
-                          EDX_DB_ARGS(EDX_DB_INT(cid)), err);
+    int rc =
+        edx_db_query(db, &rows, "SELECT id, code FROM campaign_indicators WHERE campaign_id = ?",
+                     EDX_DB_ARGS(EDX_DB_INT(cid)), err);
     while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
         size_t c1 = cap;
         if (grow(a, (void **)&t->id, t->n, &c1, sizeof *t->id) < 0 ||
@@ -116,14 +117,13 @@ static int load_units(edx_db *db, edx_arena *a, int64_t cid, const char *lo, con
 {
     edx_rows *rows = NULL;
     size_t cap = 0, icap = 0, k = d->nind ? d->nind : 1;
-    int rc = edx_db_query(db, &rows,
-                          "SELECT g.id, u.code, u.name, u.name_en, u.type, COALESCE(u.province, '')"
-                          " FROM campaign_registrations g JOIN units u ON u.id = g.unit_id"
-                          " WHERE g.campaign_id = ? AND u.path >= ? AND u.path < ?"
-                          " AND g.registered_at <= ? ORDER BY u.path",
-                          EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi),
-                                      EDX_DB_INT(t_end)),
-                          err);
+    int rc = edx_db_query(
+        db, &rows,
+        "SELECT g.id, u.code, u.name, u.name_en, u.type, COALESCE(u.province, '')"
+        " FROM campaign_registrations g JOIN units u ON u.id = g.unit_id"
+        " WHERE g.campaign_id = ? AND u.path >= ? AND u.path < ?"
+        " AND g.registered_at <= ? ORDER BY u.path",
+        EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi), EDX_DB_INT(t_end)), err);
     while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
         size_t n = d->nunits;
         if (grow(a, (void **)&d->units, n, &cap, sizeof *d->units) < 0 ||
@@ -147,7 +147,8 @@ static int load_units(edx_db *db, edx_arena *a, int64_t cid, const char *lo, con
             rc = edx_err_nomem(err);
             break;
         }
-        for (size_t i = 0; i < k; i++) u->pledge[i] = u->value[i] = NAN;
+        for (size_t i = 0; i < k; i++)
+            u->pledge[i] = u->value[i] = NAN;
         (*ix)[n] = (reg_ix){edx_rows_int(rows, 0), n};
         d->nunits++;
     }
@@ -164,9 +165,8 @@ static int whole(const char *lo, const char *hi)
     return strcmp(lo, "/") == 0 && strcmp(hi, "0") == 0;
 }
 
-static int load_pledges(edx_db *db, int64_t cid, const char *lo, const char *hi,
-                        const char *phase, edx_milestone_data *d, const reg_ix *ix,
-                        const ind_ids *ind, edx_err *err)
+static int load_pledges(edx_db *db, int64_t cid, const char *lo, const char *hi, const char *phase,
+                        edx_milestone_data *d, const reg_ix *ix, const ind_ids *ind, edx_err *err)
 {
     edx_rows *rows = NULL;
     int rc = whole(lo, hi)
@@ -212,7 +212,8 @@ static const char *count_period(edx_arena *a, edx_milestone_data *d, size_t *cap
                                 const char *st)
 {
     size_t i = 0;
-    while (i < d->nperiods && strcmp(d->periods[i].period, per) != 0) i++;
+    while (i < d->nperiods && strcmp(d->periods[i].period, per) != 0)
+        i++;
     if (i == d->nperiods) {
         char *copy = edx_arena_strdup(a, per);
         if (!copy || grow(a, (void **)&d->periods, i, cap, sizeof *d->periods) < 0) return NULL;
@@ -220,10 +221,14 @@ static const char *count_period(edx_arena *a, edx_milestone_data *d, size_t *cap
         d->nperiods++;
     }
     edx_milestone_period *p = &d->periods[i];
-    if (strcmp(st, "submitted") == 0) p->submitted++;
-    else if (strcmp(st, "accepted") == 0) p->accepted++;
-    else if (strcmp(st, "returned") == 0) p->returned++;
-    else p->draft++;
+    if (strcmp(st, "submitted") == 0)
+        p->submitted++;
+    else if (strcmp(st, "accepted") == 0)
+        p->accepted++;
+    else if (strcmp(st, "returned") == 0)
+        p->returned++;
+    else
+        p->draft++;
     return p->period;
 }
 
@@ -233,13 +238,12 @@ static const char *count_period(edx_arena *a, edx_milestone_data *d, size_t *cap
  * accepted (joined for those only) are candidates for their unit's indicator.
  */
 static int load_reports(edx_db *db, edx_arena *a, int64_t cid, const char *lo, const char *hi,
-                        edx_milestone_data *d, const reg_ix *ix, const ind_ids *ind,
-                        edx_err *err)
+                        edx_milestone_data *d, const reg_ix *ix, const ind_ids *ind, edx_err *err)
 {
     edx_rows *rows = NULL;
     size_t k = d->nind ? d->nind : 1, pcap = 0;
     /* The end day of each chosen value, to compare against (arena, per unit and indicator). */
-    char (*ends)[11] = edx_arena_calloc(a, (d->nunits ? d->nunits : 1) * k, sizeof *ends);
+    char(*ends)[11] = edx_arena_calloc(a, (d->nunits ? d->nunits : 1) * k, sizeof *ends);
     unsigned char *years = edx_arena_calloc(a, (d->nunits ? d->nunits : 1) * k, 1);
     if (!ends || !years) return edx_err_nomem(err);
 #define REPORTS_SQL(FROM, WHERE)                                                                   \
@@ -249,15 +253,15 @@ static int load_reports(edx_db *db, edx_arena *a, int64_t cid, const char *lo, c
     " AND r.status IN ('submitted', 'accepted')" WHERE " ORDER BY r.id"
     /* Over every unit, no join: registration ids belong to one campaign, and those not in
      * scope (another campaign, registered after the milestone) are dropped in memory. */
-    int rc = whole(lo, hi)
-                 ? edx_db_query(db, &rows, REPORTS_SQL("", ""), EDX_DB_NOARGS, err)
-                 : edx_db_query(db, &rows,
-                                REPORTS_SQL(" JOIN campaign_registrations g ON g.id = r.registration_id"
-                                            " JOIN units u ON u.id = g.unit_id",
-                                            " WHERE g.campaign_id = ? AND u.path >= ?"
-                                            " AND u.path < ?"),
-                                EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi)),
-                                err);
+    int rc =
+        whole(lo, hi)
+            ? edx_db_query(db, &rows, REPORTS_SQL("", ""), EDX_DB_NOARGS, err)
+            : edx_db_query(db, &rows,
+                           REPORTS_SQL(" JOIN campaign_registrations g ON g.id = r.registration_id"
+                                       " JOIN units u ON u.id = g.unit_id",
+                                       " WHERE g.campaign_id = ? AND u.path >= ?"
+                                       " AND u.path < ?"),
+                           EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi)), err);
 #undef REPORTS_SQL
     int64_t last = 0;
     long u = -1;
@@ -302,15 +306,14 @@ static int load_initiatives(edx_db *db, const char *lo, const char *hi, int64_t 
                             const char *until, const edx_map *by_code, edx_err *err)
 {
     edx_rows *rows = NULL;
-    int rc = edx_db_query(db, &rows,
-                          "SELECT u.code, COUNT(*), SUM(CASE WHEN n.recognised_by IS NOT NULL"
-                          " AND n.decision_date <= ? THEN 1 ELSE 0 END)"
-                          " FROM initiatives n JOIN units u ON u.id = n.unit_id"
-                          " WHERE u.path >= ? AND u.path < ? AND n.created_at <= ?"
-                          " GROUP BY u.code",
-                          EDX_DB_ARGS(EDX_DB_TEXT(until), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi),
-                                      EDX_DB_INT(t_end)),
-                          err);
+    int rc = edx_db_query(
+        db, &rows,
+        "SELECT u.code, COUNT(*), SUM(CASE WHEN n.recognised_by IS NOT NULL"
+        " AND n.decision_date <= ? THEN 1 ELSE 0 END)"
+        " FROM initiatives n JOIN units u ON u.id = n.unit_id"
+        " WHERE u.path >= ? AND u.path < ? AND n.created_at <= ?"
+        " GROUP BY u.code",
+        EDX_DB_ARGS(EDX_DB_TEXT(until), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi), EDX_DB_INT(t_end)), err);
     while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
         edx_milestone_unit *u = edx_map_get(by_code, edx_rows_text(rows, 0));
         if (!u) continue;
@@ -344,11 +347,11 @@ static int load_cells(edx_db *db, edx_arena *a, int64_t cid, const char *lo, con
     " JOIN campaign_unit_types t ON t.unit_type = u.type AND t.campaign_id = ?"                    \
     " WHERE u.status = 'active'" WHERE " GROUP BY u.type, u.province"
     /* Over every unit, the index on (status, type, province) answers alone (0012). */
-    int rc = whole(lo, hi) ? edx_db_query(db, &rows, CELLS_SQL(""), EDX_DB_ARGS(EDX_DB_INT(cid)), err)
-                           : edx_db_query(db, &rows, CELLS_SQL(" AND u.path >= ? AND u.path < ?"),
-                                          EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_TEXT(lo),
-                                                      EDX_DB_TEXT(hi)),
-                                          err);
+    int rc =
+        whole(lo, hi)
+            ? edx_db_query(db, &rows, CELLS_SQL(""), EDX_DB_ARGS(EDX_DB_INT(cid)), err)
+            : edx_db_query(db, &rows, CELLS_SQL(" AND u.path >= ? AND u.path < ?"),
+                           EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_TEXT(lo), EDX_DB_TEXT(hi)), err);
 #undef CELLS_SQL
     while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
         if (grow(a, (void **)&d->cells, d->ncells, &cap, sizeof *d->cells) < 0) {
@@ -370,8 +373,7 @@ static int load_cells(edx_db *db, edx_arena *a, int64_t cid, const char *lo, con
 }
 
 int edx_milestone_data_load(edx_db *db, edx_arena *a, const char *campaign, const char *milestone,
-                            const char *lo, const char *hi, edx_milestone_data *out,
-                            edx_err *err)
+                            const char *lo, const char *hi, edx_milestone_data *out, edx_err *err)
 {
     camp c;
     reg_ix *ix = NULL;
@@ -381,7 +383,8 @@ int edx_milestone_data_load(edx_db *db, edx_arena *a, const char *campaign, cons
     int rc = mv_camp_load(db, campaign, "code", &c, err);
     if (rc < 0) return rc;
     out->campaign = c.def;
-    out->milestone = milestone ? mv_find_code(json_object_get(c.def, "milestones"), milestone) : NULL;
+    out->milestone =
+        milestone ? mv_find_code(json_object_get(c.def, "milestones"), milestone) : NULL;
     if (!out->milestone) {
         rc = edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", "milestone",
                          "campaign %.64s has no milestone %.64s", campaign,
@@ -401,13 +404,18 @@ int edx_milestone_data_load(edx_db *db, edx_arena *a, const char *campaign, cons
     const json_t *inds = json_object_get(c.def, "indicators");
     out->nind = json_array_size(inds);
     out->ind = edx_arena_calloc(a, out->nind ? out->nind : 1, sizeof *out->ind);
-    if (!out->ind) goto nomem;
+    if (!out->ind) {
+        rc = edx_err_nomem(err);
+        goto fail;
+    }
     edx_map_init(&ind, a);
     edx_map_init(&by_code, a);
     for (size_t i = 0; i < out->nind; i++) {
         out->ind[i] = json_array_get(inds, i);
-        if (edx_map_put(&ind, mv_str(out->ind[i], "code"), (void *)(uintptr_t)(i + 1)) < 0)
-            goto nomem;
+        if (edx_map_put(&ind, mv_str(out->ind[i], "code"), (void *)(uintptr_t)(i + 1)) < 0) {
+            rc = edx_err_nomem(err);
+            goto fail;
+        }
     }
     if ((rc = load_ind_ids(db, a, c.id, &ind, &ids, err)) < 0 ||
         (rc = load_units(db, a, c.id, lo, hi, t_end, out, &ix, &by_code, err)) < 0 ||
@@ -417,8 +425,6 @@ int edx_milestone_data_load(edx_db *db, edx_arena *a, const char *campaign, cons
         (rc = load_cells(db, a, c.id, lo, hi, out, err)) < 0)
         goto fail;
     return 0;
-nomem:
-    rc = edx_err_nomem(err);
 fail:
     edx_milestone_data_free(out);
     return rc;

@@ -57,8 +57,10 @@ double ms_mean_achievement(const ms_group *g, size_t i)
 
 void ms_pct(double ratio, char out[16])
 {
-    if (isnan(ratio)) out[0] = '\0';
-    else snprintf(out, 16, "%.1f%%", ratio * 100);
+    if (isnan(ratio))
+        out[0] = '\0';
+    else
+        snprintf(out, 16, "%.1f%%", ratio * 100);
 }
 
 void ms_num(double x, char out[32])
@@ -82,8 +84,8 @@ static int group_init(edx_arena *a, ms_group *g, const char *key, size_t nind)
 }
 
 /* The group of `key` in `groups` (found or appended; room for `cap` is there). */
-static ms_group *group_of(edx_arena *a, ms_group *groups, size_t *n, edx_map *ix,
-                          const char *key, size_t nind)
+static ms_group *group_of(edx_arena *a, ms_group *groups, size_t *n, edx_map *ix, const char *key,
+                          size_t nind)
 {
     ms_group *g = edx_map_get(ix, key);
     if (g) return g;
@@ -147,8 +149,10 @@ static void achievements(edx_milestone_report *r)
             signed char met = -1;
             if (!isnan(t) && !isnan(v)) {
                 met = (signed char)(higher ? v >= t : v <= t);
-                if (higher && t > 0) ach = r3(v / t);
-                else if (!higher && v > 0) ach = r3(t / v);
+                if (higher && t > 0)
+                    ach = r3(v / t);
+                else if (!higher && v > 0)
+                    ach = r3(t / v);
             }
             r->ach[k * ni + i] = ach;
             r->met[k * ni + i] = met;
@@ -178,8 +182,8 @@ static int load_review(edx_db *db, edx_arena *a, edx_milestone_report *r, const 
         if (!k) continue;
         ms_review *v = edx_arena_calloc(a, 1, sizeof *v);
         if (!v) return edx_err_nomem(err);
-        *v = (ms_review){sc[i].score, sc[i].se, sc[i].mean, sc[i].rank, sc[i].province_rank,
-                         sc[i].near_tie};
+        *v = (ms_review){sc[i].score,         sc[i].se,      sc[i].mean, sc[i].rank,
+                         sc[i].province_rank, sc[i].near_tie};
         r->review[k - 1] = v;
     }
     return 0;
@@ -225,10 +229,12 @@ static int aggregate(edx_db *db, edx_arena *a, edx_milestone_report *r, edx_err 
         size_t i;
         const json_t *pv;
         r->prov[g].name = r->prov[g].key[0] ? r->prov[g].key : "(không rõ / unknown)";
-        json_array_foreach(provinces, i, pv) {
+        json_array_foreach(provinces, i, pv)
+        {
             if (strcmp(str(pv, "code"), r->prov[g].key) != 0) continue;
             r->prov[g].name = edx_arena_strdup(a, str(pv, "name"));
-            r->prov[g].name_en = str(pv, "name_en") ? edx_arena_strdup(a, str(pv, "name_en")) : NULL;
+            r->prov[g].name_en =
+                str(pv, "name_en") ? edx_arena_strdup(a, str(pv, "name_en")) : NULL;
         }
         if (!r->prov[g].name) rc = edx_err_nomem(err);
     }
@@ -299,26 +305,41 @@ typedef struct jw {
     unsigned char first[16];
 } jw;
 
+/* Append to the output; the buffer grows only when the estimate reserved up front is short. */
+static inline void out(jw *w, const char *p, size_t n)
+{
+    edx_buf *b = w->b;
+    if (b->len + n + 1 > b->cap && edx_buf_reserve(b, n) < 0) return;
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static inline void outc(jw *w, char c)
+{
+    out(w, &c, 1);
+}
+
 static void jw_pre(jw *w)
 {
     if (w->key) {
         w->key = 0;
         return;
     }
-    if (!w->first[w->depth]) edx_buf_putc(w->b, ',');
+    if (!w->first[w->depth]) outc(w, ',');
     w->first[w->depth] = 0;
 }
 
 static void jw_open(jw *w, char c)
 {
     jw_pre(w);
-    edx_buf_putc(w->b, c);
+    outc(w, c);
     w->first[++w->depth] = 1;
 }
 
 static void jw_close(jw *w, char c)
 {
-    edx_buf_putc(w->b, c);
+    outc(w, c);
     w->depth--;
 }
 
@@ -327,48 +348,50 @@ static void jw_str(jw *w, const char *s)
 {
     jw_pre(w);
     if (!s) {
-        edx_buf_append(w->b, "null", 4);
+        out(w, "null", 4);
         return;
     }
     size_t n = 0;
-    while (s[n] && (unsigned char)s[n] >= 0x20 && s[n] != '"' && s[n] != '\\') n++;
+    while (s[n] && (unsigned char)s[n] >= 0x20 && s[n] != '"' && s[n] != '\\')
+        n++;
     if (!s[n] && n < 254) { /* the usual case: one append */
         char t[256];
         t[0] = '"';
         memcpy(t + 1, s, n);
         t[n + 1] = '"';
-        edx_buf_append(w->b, t, n + 2);
+        out(w, t, n + 2);
         return;
     }
-    edx_buf_putc(w->b, '"');
+    outc(w, '"');
     const char *run = s;
     for (const char *p = s;; p++) {
         unsigned char c = (unsigned char)*p;
         if (c >= 0x20 && c != '"' && c != '\\') continue;
-        edx_buf_append(w->b, run, (size_t)(p - run));
+        out(w, run, (size_t)(p - run));
         if (!c) break;
         char one[2] = {(char)c, 0};
         edx_buf_json_escape(w->b, one);
         run = p + 1;
     }
-    edx_buf_putc(w->b, '"');
+    outc(w, '"');
 }
 
 static void jw_key(jw *w, const char *k)
 {
     jw_str(w, k);
-    edx_buf_putc(w->b, ':');
+    outc(w, ':');
     w->key = 1;
 }
 
-static void put_int(edx_buf *b, int64_t x)
+static void put_int(jw *w, int64_t x)
 {
     char t[24], *p = t + sizeof t;
     uint64_t u = x < 0 ? 0 - (uint64_t)x : (uint64_t)x;
-    do *--p = (char)('0' + u % 10);
+    do
+        *--p = (char)('0' + u % 10);
     while ((u /= 10) > 0);
     if (x < 0) *--p = '-';
-    edx_buf_append(b, p, (size_t)(t + sizeof t - p));
+    out(w, p, (size_t)(t + sizeof t - p));
 }
 
 /*
@@ -380,43 +403,43 @@ static void jw_num(jw *w, double x)
 {
     jw_pre(w);
     if (!isfinite(x)) {
-        edx_buf_append(w->b, "null", 4);
+        out(w, "null", 4);
     } else if (x == floor(x) && fabs(x) < 1e15) {
-        put_int(w->b, (int64_t)x);
+        put_int(w, (int64_t)x);
     } else {
         char t[32];
         snprintf(t, sizeof t, "%.15g", x);
         if (strtod(t, NULL) != x) snprintf(t, sizeof t, "%.17g", x);
-        edx_buf_puts(w->b, t);
+        out(w, t, strlen(t));
     }
 }
 
 static void jw_int(jw *w, int64_t x)
 {
     jw_pre(w);
-    put_int(w->b, x);
+    put_int(w, x);
 }
 
 static void jw_bool(jw *w, int x)
 {
     jw_pre(w);
-    edx_buf_puts(w->b, x ? "true" : "false");
+    out(w, x ? "true" : "false", strlen(x ? "true" : "false"));
 }
 
 /* A jansson value as it is (a campaign's member, awards). */
 static void jw_json(jw *w, const json_t *v)
 {
     jw_pre(w);
-    if (!v || edx_json_dump_buf(v, JSON_ENCODE_ANY, w->b) < 0) edx_buf_append(w->b, "null", 4);
+    if (!v || edx_json_dump_buf(v, JSON_ENCODE_ANY, w->b) < 0) out(w, "null", 4);
 }
 
 /* A member name known to need no escaping (this file's literals). */
 static void jw_k(jw *w, const char *k)
 {
     jw_pre(w);
-    edx_buf_putc(w->b, '"');
-    edx_buf_append(w->b, k, strlen(k));
-    edx_buf_append(w->b, "\":", 2);
+    outc(w, '"');
+    out(w, k, strlen(k));
+    out(w, "\":", 2);
     w->key = 1;
 }
 
@@ -559,9 +582,10 @@ int edx_milestone_report_json(const edx_milestone_report *r, edx_buf *out, edx_e
 {
     static const char *const camp_keys[] = {"code", "name", "name_en", "kind", NULL};
     static const char *const ms_keys[] = {"code", "kind", "name", "name_en", "on", "phase", NULL};
-    static const char *const phase_keys[] = {"code", "name", "name_en", "starts_on", "ends_on", NULL};
-    static const char *const ind_keys[] = {"code", "name", "name_en", "kind", "source", "unit",
-                                           "period", "higher_is_better", NULL};
+    static const char *const phase_keys[] = {"code",      "name",    "name_en",
+                                             "starts_on", "ends_on", NULL};
+    static const char *const ind_keys[] = {"code", "name",   "name_en",          "kind", "source",
+                                           "unit", "period", "higher_is_better", NULL};
     jw w = {out, 0, 0, {1}};
     /* About a kilobyte per unit: one allocation instead of a dozen doublings and copies. */
     edx_buf_reserve(out, 4096 + r->d.nunits * (512 + 110 * r->d.nind));
@@ -576,7 +600,8 @@ int edx_milestone_report_json(const edx_milestone_report *r, edx_buf *out, edx_e
     kv_str(&w, "generated_at", r->generated_at);
     jw_k(&w, "indicators");
     jw_open(&w, '[');
-    for (size_t i = 0; i < r->d.nind; i++) pick(&w, r->d.ind[i], ind_keys);
+    for (size_t i = 0; i < r->d.nind; i++)
+        pick(&w, r->d.ind[i], ind_keys);
     jw_close(&w, ']');
     jw_k(&w, "round");
     if (!r->round_code) {
@@ -594,11 +619,13 @@ int edx_milestone_report_json(const edx_milestone_report *r, edx_buf *out, edx_e
     write_group(&w, r, &r->total, NULL);
     jw_k(&w, "provinces");
     jw_open(&w, '[');
-    for (size_t g = 0; g < r->nprov; g++) write_group(&w, r, &r->prov[g], "province");
+    for (size_t g = 0; g < r->nprov; g++)
+        write_group(&w, r, &r->prov[g], "province");
     jw_close(&w, ']');
     jw_k(&w, "types");
     jw_open(&w, '[');
-    for (size_t g = 0; g < r->ntypes; g++) write_group(&w, r, &r->types[g], "type");
+    for (size_t g = 0; g < r->ntypes; g++)
+        write_group(&w, r, &r->types[g], "type");
     jw_close(&w, ']');
     jw_k(&w, "periods");
     jw_open(&w, '[');
@@ -615,7 +642,8 @@ int edx_milestone_report_json(const edx_milestone_report *r, edx_buf *out, edx_e
     jw_close(&w, ']');
     jw_k(&w, "units");
     jw_open(&w, '[');
-    for (size_t k = 0; k < r->d.nunits; k++) write_unit(&w, r, k);
+    for (size_t k = 0; k < r->d.nunits; k++)
+        write_unit(&w, r, k);
     jw_close(&w, ']');
     jw_close(&w, '}');
     return out->oom ? edx_err_nomem(err) : 0;

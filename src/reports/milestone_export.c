@@ -63,8 +63,8 @@ static int level_rows(const edx_milestone_report *r, const char *level, row_fn f
     }
     int units = strcmp(level, "units") == 0, prov = strcmp(level, "provinces") == 0;
     static const char *const unit_sfx[] = {"pledge", "value", "period", "status", "achievement"};
-    static const char *const group_sfx[] = {"pledged", "reported", "met", "mean_achievement",
-                                            "target_total", "value_total"};
+    static const char *const group_sfx[] = {"pledged",          "reported",     "met",
+                                            "mean_achievement", "target_total", "value_total"};
     size_t nsfx = units ? 5 : 6;
     for (size_t i = 0; i < ni; i++)
         for (size_t s = 0; s < nsfx; s++) {
@@ -78,24 +78,29 @@ static int level_rows(const edx_milestone_report *r, const char *level, row_fn f
     /* The header. */
     if (units) {
         static const char *const h[] = {"code", "name", "type", "province", "reported"};
-        for (size_t k = 0; k < 5; k++) c[n++] = T(h[k]);
+        for (size_t k = 0; k < 5; k++)
+            c[n++] = T(h[k]);
     } else {
         c[n++] = T(prov ? "province" : "type");
         c[n++] = T("name");
         c[n++] = T("name_en");
         static const char *const h[] = {"eligible", "registered", "reported"};
-        for (size_t k = 0; k < 3; k++) c[n++] = T(h[k]);
+        for (size_t k = 0; k < 3; k++)
+            c[n++] = T(h[k]);
     }
-    for (size_t k = 0; k < ni * nsfx; k++) c[n++] = T(names[k]);
+    for (size_t k = 0; k < ni * nsfx; k++)
+        c[n++] = T(names[k]);
     if (units) {
-        static const char *const h[] = {"initiatives", "recognised", "adoptions", "review_score",
-                                        "review_se", "review_rank", "review_province_rank",
-                                        "awards", "award_forms"};
-        for (size_t k = 0; k < 9; k++) c[n++] = T(h[k]);
+        static const char *const h[] = {"initiatives",          "recognised", "adoptions",
+                                        "review_score",         "review_se",  "review_rank",
+                                        "review_province_rank", "awards",     "award_forms"};
+        for (size_t k = 0; k < 9; k++)
+            c[n++] = T(h[k]);
     } else {
         static const char *const h[] = {"initiatives", "recognised", "adoptions", "awards",
                                         "review_mean"};
-        for (size_t k = 0; k < 5; k++) c[n++] = T(h[k]);
+        for (size_t k = 0; k < 5; k++)
+            c[n++] = T(h[k]);
     }
     if ((rc = fn(ctx, c, n, 1)) != 0) goto done;
     if (units) {
@@ -126,7 +131,8 @@ static int level_rows(const edx_milestone_report *r, const char *level, row_fn f
             c[n++] = I(json_array_size(r->unit_awards[k]));
             size_t j;
             const json_t *aw;
-            json_array_foreach(r->unit_awards[k], j, aw) {
+            json_array_foreach(r->unit_awards[k], j, aw)
+            {
                 const char *f = json_string_value(json_object_get(aw, "form"));
                 size_t used = strlen(forms);
                 if (f && used + strlen(f) + 3 < sizeof forms)
@@ -170,7 +176,8 @@ static int level_rows(const edx_milestone_report *r, const char *level, row_fn f
     }
 done:
     if (names)
-        for (size_t k = 0; k < 6 * ni; k++) free(names[k]);
+        for (size_t k = 0; k < 6 * ni; k++)
+            free(names[k]);
     free(names);
     free(c);
     return rc;
@@ -426,7 +433,8 @@ static void table_head(pdf *d, const ptable *t)
     double x = MX, h = 24;
     cairo_set_source_rgb(d->cr, rgb_blue[0], rgb_blue[1], rgb_blue[2]);
     double tw = 0;
-    for (size_t k = 0; k < t->ncol; k++) tw += t->w[k];
+    for (size_t k = 0; k < t->ncol; k++)
+        tw += t->w[k];
     cairo_rectangle(d->cr, MX, d->y, tw, h);
     cairo_fill(d->cr);
     cairo_set_source_rgb(d->cr, 1, 1, 1);
@@ -451,7 +459,8 @@ static void table_row(pdf *d, const ptable *t, const char *const *cells, size_t 
     }
     if (i % 2) {
         double tw = 0;
-        for (size_t k = 0; k < t->ncol; k++) tw += t->w[k];
+        for (size_t k = 0; k < t->ncol; k++)
+            tw += t->w[k];
         cairo_set_source_rgb(d->cr, 0.949, 0.961, 0.980);
         cairo_rectangle(d->cr, MX, d->y, tw, h);
         cairo_fill(d->cr);
@@ -505,8 +514,10 @@ static void pdf_chart(pdf *d, const ms_chart *c, double h)
     for (int i = 0; i <= steps; i++) {
         double v = top * i / steps, y = y1 - (y1 - y0) * i / steps;
         char lab[32];
-        if (c->percent) snprintf(lab, sizeof lab, "%.0f%%", v * 100);
-        else snprintf(lab, sizeof lab, "%g", v);
+        if (c->percent)
+            snprintf(lab, sizeof lab, "%.0f%%", v * 100);
+        else
+            snprintf(lab, sizeof lab, "%g", v);
         cairo_set_source_rgb(d->cr, i ? 0.88 : 0.3, i ? 0.88 : 0.3, i ? 0.88 : 0.3);
         cairo_move_to(d->cr, x0, y);
         cairo_line_to(d->cr, x1, y);
@@ -527,8 +538,8 @@ static void pdf_chart(pdf *d, const ms_chart *c, double h)
             if (isnan(v)) continue;
             double hv = (y1 - y0) * (v > top ? 1 : v / top);
             if (c->kind == MS_CHART_BARS) {
-                cairo_rectangle(d->cr, x0 + band * (double)i + band * 0.1 + bw * (double)s,
-                                y1 - hv, bw * 0.95, hv);
+                cairo_rectangle(d->cr, x0 + band * (double)i + band * 0.1 + bw * (double)s, y1 - hv,
+                                bw * 0.95, hv);
                 cairo_fill(d->cr);
             } else {
                 double px = x0 + band * ((double)i + 0.5), py = y1 - hv;
@@ -553,24 +564,27 @@ static void pdf_summary(pdf *d)
     const edx_milestone_report *r = d->r;
     const json_t *camp = r->d.campaign, *ms = r->d.milestone, *ph = r->d.phase;
     cairo_set_source_rgb(d->cr, rgb_blue[0], rgb_blue[1], rgb_blue[2]);
-    d->y += ptext(d, json_string_value(json_object_get(ms, "name")), MX, d->y, PAGE_W - 2 * MX,
-                  17, 1, 1, 0);
+    d->y += ptext(d, json_string_value(json_object_get(ms, "name")), MX, d->y, PAGE_W - 2 * MX, 17,
+                  1, 1, 0);
     cairo_set_source_rgb(d->cr, 0.3, 0.3, 0.3);
-    d->y += ptext(d, json_string_value(json_object_get(ms, "name_en")), MX, d->y,
-                  PAGE_W - 2 * MX, 12, 0, 1, 0) + 6;
+    d->y += ptext(d, json_string_value(json_object_get(ms, "name_en")), MX, d->y, PAGE_W - 2 * MX,
+                  12, 0, 1, 0) +
+            6;
     cairo_set_source_rgb(d->cr, 0, 0, 0);
     d->y += ptext(d, json_string_value(json_object_get(camp, "name")), MX, d->y, PAGE_W - 2 * MX,
                   11, 1, 1, 0);
-    d->y += ptext(d, json_string_value(json_object_get(camp, "name_en")), MX, d->y,
-                  PAGE_W - 2 * MX, 9, 0, 1, 0) + 10;
+    d->y += ptext(d, json_string_value(json_object_get(camp, "name_en")), MX, d->y, PAGE_W - 2 * MX,
+                  9, 0, 1, 0) +
+            10;
     heading(d, "Tổng hợp", "Summary");
     const char *lines[][2] = {
-        {"Giai đoạn / Phase", edx_arena_printf(d->a, "%s (%s – %s)",
-                                               json_string_value(json_object_get(ph, "name")),
-                                               json_string_value(json_object_get(ph, "starts_on")),
-                                               json_string_value(json_object_get(ph, "ends_on")))},
+        {"Giai đoạn / Phase",
+         edx_arena_printf(d->a, "%s (%s – %s)", json_string_value(json_object_get(ph, "name")),
+                          json_string_value(json_object_get(ph, "starts_on")),
+                          json_string_value(json_object_get(ph, "ends_on")))},
         {"Số liệu đến ngày / Figures up to", r->d.until},
-        {"Phạm vi / Scope", r->scope_unit ? r->scope_unit : "Toàn bộ phạm vi được xem / the viewer's whole scope"},
+        {"Phạm vi / Scope",
+         r->scope_unit ? r->scope_unit : "Toàn bộ phạm vi được xem / the viewer's whole scope"},
         {"Đơn vị đủ điều kiện / Eligible units", fmt_int(d, r->total.eligible)},
         {"Đơn vị đã đăng ký / Registered units", fmt_int(d, r->total.registered)},
         {"Đơn vị đã báo cáo / Units that reported", fmt_int(d, r->total.reported)},
@@ -594,9 +608,9 @@ static void pdf_summary(pdf *d)
 
 static void pdf_indicators(pdf *d)
 {
-    static const char *const head[] = {"Chỉ tiêu / Indicator", "Mã / Code",
-                                       "Đăng ký / Pledged", "Báo cáo / Reported",
-                                       "Đạt / Met", "Mức đạt TB / Mean achievement"};
+    static const char *const head[] = {
+        "Chỉ tiêu / Indicator", "Mã / Code", "Đăng ký / Pledged",
+        "Báo cáo / Reported",   "Đạt / Met", "Mức đạt TB / Mean achievement"};
     static const double w[] = {215, 55, 55, 60, 50, 80};
     static const int al[] = {0, 0, 2, 2, 2, 2};
     ptable t = {6, head, w, al};
@@ -604,11 +618,13 @@ static void pdf_indicators(pdf *d)
     table_head(d, &t);
     for (size_t i = 0; i < d->r->d.nind; i++) {
         const ms_ind_agg *s = &d->r->total.ind[i];
-        const char *cells[6] = {json_string_value(json_object_get(d->r->d.ind[i], "name")),
-                                ind_code(d->r, i), fmt_int(d, s->pledged), fmt_int(d, s->reported),
-                                edx_arena_printf(d->a, "%lld/%lld", (long long)s->met,
-                                                 (long long)s->compared),
-                                fmt_pct(d, ms_mean_achievement(&d->r->total, i))};
+        const char *cells[6] = {
+            json_string_value(json_object_get(d->r->d.ind[i], "name")),
+            ind_code(d->r, i),
+            fmt_int(d, s->pledged),
+            fmt_int(d, s->reported),
+            edx_arena_printf(d->a, "%lld/%lld", (long long)s->met, (long long)s->compared),
+            fmt_pct(d, ms_mean_achievement(&d->r->total, i))};
         table_row(d, &t, cells, i);
     }
 }
@@ -616,9 +632,13 @@ static void pdf_indicators(pdf *d)
 static void pdf_groups(pdf *d, const ms_group *g, size_t n, const char *vi, const char *en,
                        const char *col)
 {
-    static const char *head[] = {NULL, "Đủ ĐK / Eligible", "Đăng ký / Registered",
-                                 "Báo cáo / Reported", "Sáng kiến / Initiatives",
-                                 "Khen thưởng / Awards", "Điểm TB / Mean score"};
+    static const char *head[] = {NULL,
+                                 "Đủ ĐK / Eligible",
+                                 "Đăng ký / Registered",
+                                 "Báo cáo / Reported",
+                                 "Sáng kiến / Initiatives",
+                                 "Khen thưởng / Awards",
+                                 "Điểm TB / Mean score"};
     static const double w[] = {195, 50, 55, 55, 55, 50, 55};
     static const int al[] = {0, 2, 2, 2, 2, 2, 2};
     const char *h[7];
@@ -628,22 +648,26 @@ static void pdf_groups(pdf *d, const ms_group *g, size_t n, const char *vi, cons
     heading(d, vi, en);
     table_head(d, &t);
     for (size_t i = 0; i < n; i++) {
-        const char *cells[7] = {g[i].name, fmt_int(d, g[i].eligible), fmt_int(d, g[i].registered),
-                                fmt_int(d, g[i].reported), fmt_int(d, g[i].initiatives),
-                                fmt_int(d, g[i].awards),
-                                fmt_num(d, g[i].review_n ? floor(g[i].review_sum /
-                                                                 (double)g[i].review_n * 100 + 0.5) / 100
-                                                         : NAN)};
+        const char *cells[7] = {
+            g[i].name,
+            fmt_int(d, g[i].eligible),
+            fmt_int(d, g[i].registered),
+            fmt_int(d, g[i].reported),
+            fmt_int(d, g[i].initiatives),
+            fmt_int(d, g[i].awards),
+            fmt_num(d, g[i].review_n
+                           ? floor(g[i].review_sum / (double)g[i].review_n * 100 + 0.5) / 100
+                           : NAN)};
         table_row(d, &t, cells, i);
     }
 }
 
 static void pdf_units(pdf *d)
 {
-    static const char *const head[] = {"Mã / Code", "Đơn vị / Unit", "Tỉnh / Province",
-                                       "Báo cáo / Reported", "Mức đạt / Achievement",
-                                       "Sáng kiến / Initiatives", "Điểm / Score",
-                                       "Hạng / Rank", "Khen / Awards"};
+    static const char *const head[] = {
+        "Mã / Code",          "Đơn vị / Unit",         "Tỉnh / Province",
+        "Báo cáo / Reported", "Mức đạt / Achievement", "Sáng kiến / Initiatives",
+        "Điểm / Score",       "Hạng / Rank",           "Khen / Awards"};
     static const double w[] = {70, 150, 55, 38, 50, 40, 40, 38, 34};
     static const int al[] = {0, 0, 0, 1, 2, 2, 2, 2, 2};
     ptable t = {9, head, w, al};
@@ -660,7 +684,10 @@ static void pdf_units(pdf *d)
             if (!isnan(x)) s += x > 1 ? 1 : x, m++;
         }
         const ms_review *v = r->review[k];
-        const char *cells[9] = {u->code, u->name, u->province, u->reported ? "✓" : "—",
+        const char *cells[9] = {u->code,
+                                u->name,
+                                u->province,
+                                u->reported ? "✓" : "—",
                                 fmt_pct(d, m ? s / m : NAN),
                                 fmt_int(d, u->initiatives),
                                 v ? fmt_num(d, v->score) : "—",
@@ -704,7 +731,8 @@ static int pdf_draw(void *font_map, void *ctx)
     d.footer = edx_arena_printf(&a, "%s — %s — edudx",
                                 json_string_value(json_object_get(d.r->d.milestone, "name")),
                                 json_string_value(json_object_get(d.r->d.campaign, "code")));
-    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_out, job->out, PAGE_W, PAGE_H);
+    cairo_surface_t *surf =
+        cairo_pdf_surface_create_for_stream(write_out, job->out, PAGE_W, PAGE_H);
     d.cr = cairo_create(surf);
     PangoContext *pc = pango_font_map_create_context(font_map);
     pango_cairo_update_context(d.cr, pc);
@@ -740,8 +768,8 @@ static int pdf_draw(void *font_map, void *ctx)
     g_object_unref(pc);
     edx_arena_free(&a);
     if (st == CAIRO_STATUS_SUCCESS && !job->out->oom) return 0;
-    return edx_err_set(job->err, job->out->oom || st == CAIRO_STATUS_NO_MEMORY ? EDX_ENOMEM
-                                                                                : EDX_EINTERNAL,
+    return edx_err_set(job->err,
+                       job->out->oom || st == CAIRO_STATUS_NO_MEMORY ? EDX_ENOMEM : EDX_EINTERNAL,
                        500, "render_failed", "", "the PDF could not be produced: %s",
                        job->out->oom ? "out of memory" : cairo_status_to_string(st));
 }

@@ -101,10 +101,9 @@ static int h_review_chart(edx_req *r, edx_resp *out)
     char *name = edx_arena_strndup(a, file, n - 4);
     edx_milestone_report *rep = NULL;
     edx_buf b = EDX_BUF_INIT;
-    int rc = name ? edx_milestone_report_build(edx_req_db(r), a, edx_req_who(r),
-                                               edx_req_param(r, "code"),
-                                               edx_req_param(r, "milestone"),
-                                               edx_req_query(r, "unit"), &rep, &e)
+    int rc = name ? edx_milestone_report_build(
+                        edx_req_db(r), a, edx_req_who(r), edx_req_param(r, "code"),
+                        edx_req_param(r, "milestone"), edx_req_query(r, "unit"), &rep, &e)
                   : edx_err_nomem(&e);
     if (rc == 0) {
         rc = edx_milestone_report_svg(rep, a, name, &b, &e);

@@ -17,7 +17,8 @@
 
 #include "reports/milestone_int.h"
 
-static const char *const palette[MS_CHART_MAX_SERIES] = {"#1f5fa8", "#e08a1e", "#2e8b57", "#8e44ad"};
+static const char *const palette[MS_CHART_MAX_SERIES] = {"#1f5fa8", "#e08a1e", "#2e8b57",
+                                                         "#8e44ad"};
 
 double ms_axis_top(double max, int *steps)
 {
@@ -28,8 +29,11 @@ double ms_axis_top(double max, int *steps)
     for (size_t i = 0; i < sizeof nice / sizeof nice[0]; i++)
         if (nice[i] * mag >= max - 1e-9) {
             double top = nice[i] * mag;
-            *steps = nice[i] == 1.2 || nice[i] == 6 ? 6 : nice[i] == 1.5 || nice[i] == 3 ? 3
-                     : nice[i] == 2.5 ? 5 : nice[i] == 8 || nice[i] == 4 ? 4 : 5;
+            *steps = nice[i] == 1.2 || nice[i] == 6   ? 6
+                     : nice[i] == 1.5 || nice[i] == 3 ? 3
+                     : nice[i] == 2.5                 ? 5
+                     : nice[i] == 8 || nice[i] == 4   ? 4
+                                                      : 5;
             return top;
         }
     return 10 * mag;
@@ -41,7 +45,8 @@ static double *values(edx_arena *a, size_t n)
 {
     double *v = edx_arena_alloc(a, (n ? n : 1) * sizeof *v);
     if (v)
-        for (size_t i = 0; i < n; i++) v[i] = NAN;
+        for (size_t i = 0; i < n; i++)
+            v[i] = NAN;
     return v;
 }
 
@@ -135,10 +140,10 @@ static int chart_reports(const edx_milestone_report *r, edx_arena *a, ms_chart *
 
 static int chart_provinces(const edx_milestone_report *r, edx_arena *a, ms_chart *c)
 {
-    static const char *const cols[] = {
-        "Tỉnh, thành phố / Province", "Đủ điều kiện / Eligible", "Đăng ký / Registered",
-        "Báo cáo / Reported", "Sáng kiến / Initiatives", "Khen thưởng / Awards",
-        "Mức đạt / Achievement"};
+    static const char *const cols[] = {"Tỉnh, thành phố / Province", "Đủ điều kiện / Eligible",
+                                       "Đăng ký / Registered",       "Báo cáo / Reported",
+                                       "Sáng kiến / Initiatives",    "Khen thưởng / Awards",
+                                       "Mức đạt / Achievement"};
     size_t n = r->nprov, nc = sizeof cols / sizeof cols[0];
     c->kind = MS_CHART_TABLE;
     c->title = "Kết quả theo tỉnh, thành phố / Results by province";
@@ -176,10 +181,14 @@ int ms_chart_build(const edx_milestone_report *r, edx_arena *a, const char *name
     memset(c, 0, sizeof *c);
     c->bar_col = SIZE_MAX;
     int rc;
-    if (strcmp(name, "achievement") == 0) rc = chart_achievement(r, a, c);
-    else if (strcmp(name, "types") == 0) rc = chart_types(r, a, c);
-    else if (strcmp(name, "reports") == 0) rc = chart_reports(r, a, c);
-    else if (strcmp(name, "provinces") == 0) rc = chart_provinces(r, a, c);
+    if (strcmp(name, "achievement") == 0)
+        rc = chart_achievement(r, a, c);
+    else if (strcmp(name, "types") == 0)
+        rc = chart_types(r, a, c);
+    else if (strcmp(name, "reports") == 0)
+        rc = chart_reports(r, a, c);
+    else if (strcmp(name, "provinces") == 0)
+        rc = chart_provinces(r, a, c);
     else
         return edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", "chart",
                            "no chart %.40s: achievement, types, reports or provinces", name);
@@ -193,11 +202,21 @@ static void esc(edx_buf *b, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
         switch (*p) {
-        case '&': edx_buf_puts(b, "&amp;"); break;
-        case '<': edx_buf_puts(b, "&lt;"); break;
-        case '>': edx_buf_puts(b, "&gt;"); break;
-        case '"': edx_buf_puts(b, "&quot;"); break;
-        case '\'': edx_buf_puts(b, "&#39;"); break;
+        case '&':
+            edx_buf_puts(b, "&amp;");
+            break;
+        case '<':
+            edx_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            edx_buf_puts(b, "&gt;");
+            break;
+        case '"':
+            edx_buf_puts(b, "&quot;");
+            break;
+        case '\'':
+            edx_buf_puts(b, "&#39;");
+            break;
         default:
             if (*p >= 0x20 || *p == '\t' || *p == '\n') edx_buf_putc(b, (char)*p);
         }
@@ -206,17 +225,21 @@ static void esc(edx_buf *b, const char *s)
 
 static void fmt_value(const ms_chart *c, double v, char out[32])
 {
-    if (isnan(v)) snprintf(out, 32, "—");
-    else if (c->percent) snprintf(out, 32, "%.1f%%", v * 100);
-    else if (v == floor(v) && fabs(v) < 1e15) snprintf(out, 32, "%.0f", v);
-    else snprintf(out, 32, "%.2f", v);
+    if (isnan(v))
+        snprintf(out, 32, "—");
+    else if (c->percent)
+        snprintf(out, 32, "%.1f%%", v * 100);
+    else if (v == floor(v) && fabs(v) < 1e15)
+        snprintf(out, 32, "%.0f", v);
+    else
+        snprintf(out, 32, "%.2f", v);
 }
 
 static void text(edx_buf *b, double x, double y, const char *anchor, int size, const char *extra,
                  const char *s)
 {
-    edx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"%s\"%s%s>", x,
-                   y, size, anchor, extra ? " " : "", extra ? extra : "");
+    edx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"%s\"%s%s>", x, y,
+                   size, anchor, extra ? " " : "", extra ? extra : "");
     esc(b, s);
     edx_buf_puts(b, "</text>\n");
 }
@@ -258,7 +281,8 @@ static double axes(edx_buf *b, const ms_chart *c, double x0, double y0, double x
                        x0, y, x1, y, i ? "#e3e3e3" : "#555555");
         text(b, x0 - 6, y + 4, "end", 11, NULL, lab);
     }
-    edx_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555555\"/>\n",
+    edx_buf_printf(b,
+                   "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555555\"/>\n",
                    x0, y0, x0, y1);
     if (c->y_label) {
         char tr[96];
@@ -303,8 +327,9 @@ static void bars(edx_buf *b, const ms_chart *c)
             char lab[32];
             fmt_value(c, v, lab);
             double hgt = isnan(v) ? 0 : (y1 - y0) * (v > top ? 1 : v / top);
-            edx_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-                              "fill=\"%s\"><title>",
+            edx_buf_printf(b,
+                           "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                           "fill=\"%s\"><title>",
                            bx + bw * (double)s, y1 - hgt, bw > 1 ? bw - 1 : bw, hgt, palette[s]);
             esc(b, c->cat[i]);
             edx_buf_puts(b, " — ");
@@ -315,7 +340,8 @@ static void bars(edx_buf *b, const ms_chart *c)
         }
         cat_label(b, x0 + band * ((double)i + 0.5), y1, c->cat[i], slant);
     }
-    if (!c->ncat) text(b, (x0 + x1) / 2, (y0 + y1) / 2, "middle", 13, NULL, "Chưa có dữ liệu / No data yet");
+    if (!c->ncat)
+        text(b, (x0 + x1) / 2, (y0 + y1) / 2, "middle", 13, NULL, "Chưa có dữ liệu / No data yet");
 }
 
 static void lines(edx_buf *b, const ms_chart *c)
@@ -353,8 +379,10 @@ static void lines(edx_buf *b, const ms_chart *c)
             edx_buf_puts(b, "</title></circle>\n");
         }
     }
-    for (size_t i = 0; i < c->ncat; i++) cat_label(b, x0 + 20 + step * (double)i, y1, c->cat[i], slant);
-    if (!c->ncat) text(b, (x0 + x1) / 2, (y0 + y1) / 2, "middle", 13, NULL, "Chưa có dữ liệu / No data yet");
+    for (size_t i = 0; i < c->ncat; i++)
+        cat_label(b, x0 + 20 + step * (double)i, y1, c->cat[i], slant);
+    if (!c->ncat)
+        text(b, (x0 + x1) / 2, (y0 + y1) / 2, "middle", 13, NULL, "Chưa có dữ liệu / No data yet");
 }
 
 static void table(edx_buf *b, const ms_chart *c)
@@ -362,12 +390,14 @@ static void table(edx_buf *b, const ms_chart *c)
     static const double widths[] = {210, 80, 80, 80, 80, 80, 150};
     double w = 20, row = 22, y = 60;
     size_t nc = c->ncol < 7 ? c->ncol : 7;
-    for (size_t k = 0; k < nc; k++) w += widths[k];
+    for (size_t k = 0; k < nc; k++)
+        w += widths[k];
     double h = y + row * (double)(c->ncat + 2) + 20;
     head(b, c, w, h);
     edx_buf_puts(b, "<g role=\"table\">\n<g role=\"row\">\n");
     double x = 10;
-    edx_buf_printf(b, "<rect x=\"10\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#1f5fa8\"/>\n",
+    edx_buf_printf(b,
+                   "<rect x=\"10\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#1f5fa8\"/>\n",
                    y, w - 20, row * 1.6);
     for (size_t k = 0; k < nc; k++) {
         /* Headers are bilingual: Vietnamese above, English below. */
@@ -384,17 +414,20 @@ static void table(edx_buf *b, const ms_chart *c)
     y += row * 1.6;
     for (size_t i = 0; i < c->ncat; i++) {
         if (i % 2)
-            edx_buf_printf(b, "<rect x=\"10\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-                              "fill=\"#f2f5fa\"/>\n", y, w - 20, row);
+            edx_buf_printf(b,
+                           "<rect x=\"10\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                           "fill=\"#f2f5fa\"/>\n",
+                           y, w - 20, row);
         edx_buf_puts(b, "<g role=\"row\">\n");
         x = 10;
         for (size_t k = 0; k < nc; k++) {
             const char *cell = c->cell[i * c->ncol + k];
             if (k == c->bar_col && !isnan(c->bar[i])) {
                 double v = c->bar[i] > 1 ? 1 : c->bar[i] < 0 ? 0 : c->bar[i];
-                edx_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"10\" "
-                                  "fill=\"#dfe7f3\"/><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-                                  "height=\"10\" fill=\"#2e8b57\"><title>",
+                edx_buf_printf(b,
+                               "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"10\" "
+                               "fill=\"#dfe7f3\"/><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                               "height=\"10\" fill=\"#2e8b57\"><title>",
                                x + 52, y + 6, 90.0, x + 52, y + 6, 90 * v);
                 esc(b, c->cat[i]);
                 edx_buf_puts(b, ": ");
@@ -415,9 +448,12 @@ static void table(edx_buf *b, const ms_chart *c)
 
 int ms_chart_svg(const ms_chart *c, edx_buf *out)
 {
-    if (c->kind == MS_CHART_BARS) bars(out, c);
-    else if (c->kind == MS_CHART_LINES) lines(out, c);
-    else table(out, c);
+    if (c->kind == MS_CHART_BARS)
+        bars(out, c);
+    else if (c->kind == MS_CHART_LINES)
+        lines(out, c);
+    else
+        table(out, c);
     edx_buf_puts(out, "</svg>\n");
     return out->oom ? -1 : 0;
 }

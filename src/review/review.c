@@ -773,7 +773,10 @@ static int round_score(edx_db *db, edx_arena *a, const round_ref *r, const char 
     edx_scorecard *cards = NULL;
     rix reviewers = {0};
     int province = group && strcmp(group, "province") == 0;
-    if (!weights || !codes) goto nomem;
+    if (!weights || !codes) {
+        rc = edx_err_nomem(err);
+        goto fail;
+    }
     for (size_t i = 0; i < nc; i++) {
         weights[i] = json_number_value(json_object_get(json_array_get(crit, i), "weight"));
         codes[i] = str(json_array_get(crit, i), "code");
@@ -908,13 +911,19 @@ static int round_score(edx_db *db, edx_arena *a, const round_ref *r, const char 
     uint32_t *groups = edx_arena_calloc(a, s->ne ? s->ne : 1, sizeof *groups);
     edx_map gix;
     edx_map_init(&gix, a);
-    if (!groups) goto nomem;
+    if (!groups) {
+        rc = edx_err_nomem(err);
+        goto fail;
+    }
     size_t ng = 0;
     for (size_t i = 0; i < s->ne; i++) {
         void *g = edx_map_get(&gix, s->gkeys[i]);
         if (!g) {
             g = (void *)(uintptr_t)++ng;
-            if (edx_map_put(&gix, s->gkeys[i], g) < 0) goto nomem;
+            if (edx_map_put(&gix, s->gkeys[i], g) < 0) {
+                rc = edx_err_nomem(err);
+                goto fail;
+            }
         }
         groups[i] = (uint32_t)((uintptr_t)g - 1);
     }
@@ -925,8 +934,6 @@ static int round_score(edx_db *db, edx_arena *a, const round_ref *r, const char 
     if (s->ne > 0 && (rc = edx_scoring_run(&in, a, &s->res, err)) < 0) goto fail;
     json_decref(camp);
     return 0;
-nomem:
-    rc = edx_err_nomem(err);
 fail:
     json_decref(camp);
     return rc;
