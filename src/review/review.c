@@ -897,7 +897,7 @@ static int round_score(edx_db *db, edx_arena *a, const round_ref *r, const char 
         }
     }
     edx_rows_close(rows);
-    for (size_t i = 0; rc >= 0 && i < s->nr; i++) {
+    for (size_t i = 0; rc >= 0 && uids && i < s->nr; i++) {
         if (s->usernames[i]) continue;
         rc = edx_db_query(db, &rows, "SELECT username FROM users WHERE id = ?",
                           EDX_DB_ARGS(EDX_DB_INT(uids[i])), err);
