@@ -242,25 +242,32 @@ static int aggregate(edx_db *db, edx_arena *a, edx_milestone_report *r, edx_err 
     return rc < 0 ? rc : 0;
 }
 
+int ms_scope(edx_db *db, edx_arena *a, const edx_principal *p, const char *unit, const char **lo,
+             const char **hi, const char **scope_unit, edx_err *err)
+{
+    edx_unit_ref u;
+    *scope_unit = NULL;
+    if (p->role != EDX_ROLE_MINISTRY_ADMIN && p->role != EDX_ROLE_UNIT_ADMIN)
+        return edx_err_forbidden(err, "the reviews are for the Ministry and unit admins");
+    int rc = edx_scope_range(a, p, lo, hi, err);
+    if (rc < 0 || !unit) return rc;
+    if ((rc = edx_unit_ref_get(db, a, p, unit, 0, "unit", &u, err)) < 0) return rc;
+    *lo = u.path;
+    *scope_unit = u.code;
+    return (*hi = edx_unit_path_end(a, u.path)) ? 0 : edx_err_nomem(err);
+}
+
 int edx_milestone_report_build(edx_db *db, edx_arena *a, const edx_principal *p,
                                const char *campaign, const char *milestone, const char *unit,
                                edx_milestone_report **out, edx_err *err)
 {
-    const char *lo, *hi;
-    edx_unit_ref u;
+    const char *lo = NULL, *hi = NULL;
     edx_milestone_report *r = edx_arena_calloc(a, 1, sizeof *r);
     *out = NULL;
     if (!r) return edx_err_nomem(err);
-    if (p->role != EDX_ROLE_MINISTRY_ADMIN && p->role != EDX_ROLE_UNIT_ADMIN)
-        return edx_err_forbidden(err, "the reviews are for the Ministry and unit admins");
-    int rc = edx_scope_range(a, p, &lo, &hi, err);
+    int rc = ms_scope(db, a, p, unit, &lo, &hi, &r->scope_unit, err);
     if (rc < 0) return rc;
-    if (unit) {
-        if ((rc = edx_unit_ref_get(db, a, p, unit, 0, "unit", &u, err)) < 0) return rc;
-        lo = u.path;
-        if (!(hi = edx_unit_path_end(a, u.path))) return edx_err_nomem(err);
-        r->scope_unit = u.code;
-    }
+    if (!lo || !hi) return edx_err_nomem(err); /* never: ms_scope sets both */
     if ((rc = edx_milestone_data_load(db, a, campaign, milestone, lo, hi, &r->d, err)) < 0)
         return rc;
     size_t nu = r->d.nunits ? r->d.nunits : 1, ni = r->d.nind ? r->d.nind : 1;

@@ -51,6 +51,11 @@ struct edx_milestone_report {
     ms_group *prov, *types;
 };
 
+/* The unit range a review covers for `p` (its scope, or `unit`'s subtree, which `p` must be
+ * able to read); *scope_unit is that unit's code or NULL. Ministry and unit admins only. */
+int ms_scope(edx_db *db, edx_arena *a, const edx_principal *p, const char *unit,
+             const char **lo, const char **hi, const char **scope_unit, edx_err *err);
+
 /* Mean achievement of group `g` on indicator `i` (capped ratios), or NAN. */
 double ms_mean_achievement(const ms_group *g, size_t i);
 

@@ -63,4 +63,16 @@ int edx_milestone_report_pdf(const edx_milestone_report *r, edx_buf *out, edx_er
 int edx_milestone_report_svg(const edx_milestone_report *r, edx_arena *a, const char *name,
                              edx_buf *out, edx_err *err);
 
+/*
+ * The review rendered as `format` for an HTTP answer, appended to `out`: "json", "csv"
+ * (`part`: the level, default units), "xlsx", "pdf" or "svg" (`part`: the chart name). Bad
+ * format, level or chart: 400/404 naming it, before any work. Small answers (up to 4 MiB:
+ * charts, PDFs, a province's review) are kept per campaign, milestone, scope and part while
+ * the audit log's sequence number has not moved, as the dashboard's are, so a page of four
+ * charts builds the report once. *type: the media type.
+ */
+int edx_milestone_render(edx_db *db, edx_arena *a, const edx_principal *p, const char *campaign,
+                         const char *milestone, const char *unit, const char *format,
+                         const char *part, edx_buf *out, const char **type, edx_err *err);
+
 #endif

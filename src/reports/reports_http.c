@@ -36,84 +36,50 @@ static int send_buf(edx_resp *out, edx_buf *b, const char *type)
     return 0;
 }
 
+/* The review or one of its charts, in `format`; downloads get a file name. */
+static int review(edx_req *r, edx_resp *out, const char *format, const char *part)
+{
+    edx_err e;
+    edx_err_clear(&e);
+    edx_arena *a = edx_req_arena(r);
+    const char *code = edx_req_param(r, "code"), *ms = edx_req_param(r, "milestone"), *type;
+    edx_buf b = EDX_BUF_INIT;
+    int rc = edx_milestone_render(edx_req_db(r), a, edx_req_who(r), code, ms,
+                                  edx_req_query(r, "unit"), format, part, &b, &type, &e);
+    if (rc < 0) {
+        edx_buf_free(&b);
+        return edx_resp_error(out, &e);
+    }
+    if (strcmp(format, "json") != 0 && strcmp(format, "svg") != 0)
+        edx_resp_header(out, "Content-Disposition",
+                        disposition(a, code, ms, strcmp(format, "csv") == 0 ? part : NULL, format));
+    return send_buf(out, &b, type);
+}
+
 static int h_review(edx_req *r, edx_resp *out)
 {
     edx_err e;
     edx_err_clear(&e);
-    edx_arena *a = edx_req_arena(r);
-    const char *code = edx_req_param(r, "code"), *ms = edx_req_param(r, "milestone");
     const char *fmt = edx_req_query(r, "format"), *level = edx_req_query(r, "level");
     if (!fmt || !*fmt) fmt = "json";
-    if (strcmp(fmt, "json") != 0 && strcmp(fmt, "csv") != 0 && strcmp(fmt, "xlsx") != 0 &&
-        strcmp(fmt, "pdf") != 0) {
-        edx_err_invalid(&e, "format", "format is json, csv, xlsx or pdf");
-        return edx_resp_error(out, &e);
-    }
     if (level && strcmp(fmt, "csv") != 0) {
         edx_err_invalid(&e, "level", "level applies to format=csv only (XLSX has every level)");
         return edx_resp_error(out, &e);
     }
-    if (!level || !*level) level = "units";
-    if (strcmp(level, "units") != 0 && strcmp(level, "provinces") != 0 &&
-        strcmp(level, "types") != 0) {
-        edx_err_invalid(&e, "level", "level is units, provinces or types");
-        return edx_resp_error(out, &e);
-    }
-    edx_milestone_report *rep = NULL;
-    edx_buf b = EDX_BUF_INIT;
-    int rc = edx_milestone_report_build(edx_req_db(r), a, edx_req_who(r), code, ms,
-                                        edx_req_query(r, "unit"), &rep, &e);
-    if (rc < 0) return edx_resp_error(out, &e);
-    const char *type = "application/json", *ext = NULL, *part = NULL;
-    if (strcmp(fmt, "json") == 0) {
-        rc = edx_milestone_report_json(rep, &b, &e);
-    } else if (strcmp(fmt, "csv") == 0) {
-        rc = edx_milestone_report_csv(rep, level, &b, &e);
-        type = "text/csv; charset=utf-8", ext = "csv", part = level;
-    } else if (strcmp(fmt, "xlsx") == 0) {
-        rc = edx_milestone_report_xlsx(rep, &b, &e);
-        type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ext = "xlsx";
-    } else {
-        rc = edx_milestone_report_pdf(rep, &b, &e);
-        type = "application/pdf", ext = "pdf";
-    }
-    edx_milestone_report_free(rep);
-    if (rc < 0) {
-        edx_buf_free(&b);
-        return edx_resp_error(out, &e);
-    }
-    if (ext) edx_resp_header(out, "Content-Disposition", disposition(a, code, ms, part, ext));
-    return send_buf(out, &b, type);
+    if (strcmp(fmt, "csv") == 0 && (!level || !*level)) level = "units";
+    /* svg is the charts' route. */
+    if (strcmp(fmt, "svg") == 0) fmt = "";
+    return review(r, out, fmt, level && *level ? level : NULL);
 }
 
 static int h_review_chart(edx_req *r, edx_resp *out)
 {
-    edx_err e;
-    edx_err_clear(&e);
-    edx_arena *a = edx_req_arena(r);
     const char *file = edx_req_param(r, "chart");
     size_t n = file ? strlen(file) : 0;
-    if (n < 5 || strcmp(file + n - 4, ".svg") != 0) {
-        edx_err_set(&e, EDX_ENOTFOUND, 404, "not_found", "chart",
-                    "charts are achievement.svg, types.svg, reports.svg or provinces.svg");
-        return edx_resp_error(out, &e);
-    }
-    char *name = edx_arena_strndup(a, file, n - 4);
-    edx_milestone_report *rep = NULL;
-    edx_buf b = EDX_BUF_INIT;
-    int rc = name ? edx_milestone_report_build(
-                        edx_req_db(r), a, edx_req_who(r), edx_req_param(r, "code"),
-                        edx_req_param(r, "milestone"), edx_req_query(r, "unit"), &rep, &e)
-                  : edx_err_nomem(&e);
-    if (rc == 0) {
-        rc = edx_milestone_report_svg(rep, a, name, &b, &e);
-        edx_milestone_report_free(rep);
-    }
-    if (rc < 0) {
-        edx_buf_free(&b);
-        return edx_resp_error(out, &e);
-    }
-    return send_buf(out, &b, "image/svg+xml; charset=utf-8");
+    char *name = n > 4 && strcmp(file + n - 4, ".svg") == 0
+                     ? edx_arena_strndup(edx_req_arena(r), file, n - 4)
+                     : "";
+    return review(r, out, "svg", name ? name : "");
 }
 
 extern const edx_route edx_reports_routes[];

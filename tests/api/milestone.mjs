@@ -419,6 +419,23 @@ test('names with markup are escaped in every format', async () => {
   xmlCheck(svg.body);
 });
 
+test('charts are kept while nothing changes, and redrawn after any write', async () => {
+  const url = REVIEW('SO-KET-2027', '/charts/reports.svg');
+  const a = (await bytes(admin, url)).body.toString('utf8');
+  assert.equal((await bytes(admin, url)).body.toString('utf8'), a, 'the same answer twice');
+  // Accepting Hồ Chí Minh City's 2026-S1 report: one more accepted report in that period.
+  const r = await admin.post(reportUrl('SGDDT-HO-CHI-MINH', '2026-S1') + '/accept');
+  assert.equal(r.status, 200, r.text);
+  const b = (await bytes(admin, url)).body.toString('utf8');
+  assert.notEqual(b, a);
+  assert.match(b, /2026-S1 — Đã duyệt \/ Accepted: 2</);
+  const j = await admin.get(REVIEW('SO-KET-2027'));
+  assert.equal(j.body.units.find((u) => u.code === 'SGDDT-HO-CHI-MINH').indicators['BD-NLS'].status, 'accepted');
+  // Another viewer's scope is kept apart.
+  const h = (await bytes(hanoi, url)).body.toString('utf8');
+  assert.notEqual(h, b);
+});
+
 const failed = await run(SUITE);
 await srv.stop();
 store.cleanup();
