@@ -59,6 +59,7 @@ static int ballot_load(edx_db *db, edx_arena *a, int64_t id, ballot *b, edx_err 
     if (rc == 0)
         return edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", "id", "no ballot %lld",
                            (long long)id);
+    if (rc > 0 && (!b->status || !b->campaign || !b->title)) return edx_err_nomem(err);
     return rc < 0 ? rc : 0;
 }
 
@@ -424,7 +425,7 @@ int edx_ballot_vote(edx_db *db, edx_arena *a, const edx_principal *p, int64_t id
         goto finish;
     }
     int64_t now = edx_now();
-    if (strcmp(b.status, "open") != 0 || now >= b.closes_at) {
+    if (!b.status || strcmp(b.status, "open") != 0 || now >= b.closes_at) {
         char iso[32];
         edx_time_iso(b.closes_at, iso);
         rc = edx_err_set(err, EDX_ECONFLICT, 409, "ballot_closed", "",
@@ -518,7 +519,7 @@ int edx_ballot_close(edx_db *db, edx_arena *a, const edx_principal *p, int64_t i
         rc = edx_err_forbidden(err, "only the Ministry and the round's chair close a ballot");
         goto finish;
     }
-    if (strcmp(b.status, "open") != 0) {
+    if (!b.status || strcmp(b.status, "open") != 0) {
         rc = edx_err_set(err, EDX_ECONFLICT, 409, "ballot_closed", "", "the ballot is closed already");
         goto finish;
     }

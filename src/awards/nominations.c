@@ -77,10 +77,13 @@ static void nom_read(edx_arena *a, edx_rows *r, nom *n)
 int aw_nom_load(edx_db *db, edx_arena *a, int64_t id, nom *n, edx_err *err)
 {
     edx_rows *rows = NULL;
+    memset(n, 0, sizeof *n);
     int rc = edx_db_query(db, &rows, NOM_SQL " WHERE n.id = ?", EDX_DB_ARGS(EDX_DB_INT(id)), err);
     if (rc < 0) return rc;
     if ((rc = edx_rows_next(rows, err)) > 0) nom_read(a, rows, n);
     edx_rows_close(rows);
+    if (rc > 0 && (!n->status || !n->unit_path || !n->form || !n->verdict))
+        return edx_err_nomem(err);
     if (rc == 0)
         return edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", "id", "no nomination %lld",
                            (long long)id);
@@ -497,6 +500,7 @@ typedef int (*move_fn)(edx_db *db, edx_arena *a, const edx_principal *p, const n
 
 static int state_in(const char *s, const char *list)
 {
+    if (!s) return 0;
     size_t n = strlen(s);
     for (const char *q = list; q && *q;) {
         const char *bar = strchr(q, '|');
@@ -811,7 +815,7 @@ int edx_nomination_decide(edx_db *db, edx_arena *a, const edx_principal *p,
         return edx_err_invalid(err, "date", "date is the decision's day, YYYY-MM-DD, not later than today");
     /* A decision recorded before a failed issue: issue now, without deciding twice. */
     if ((rc = aw_nom_load(db, a, id, &n, err)) < 0) return rc;
-    if (strcmp(n.status, "decided") != 0 || n.credential_id) {
+    if (!n.status || strcmp(n.status, "decided") != 0 || n.credential_id) {
         if ((rc = move(db, a, p, id, "submitted", 1, "decide", do_decide, &c, NULL, err)) < 0)
             return rc;
         if ((rc = aw_nom_load(db, a, id, &n, err)) < 0) return rc;
@@ -855,7 +859,7 @@ int edx_nomination_annul(edx_db *db, edx_arena *a, const edx_principal *p,
     if (rc < 0 || (rc = text_field(a, body, "reason", 5, 1000, &reason, err)) < 0) return rc;
     if (!is_ministry(p)) return edx_err_forbidden(err, "only the Ministry may do this");
     if ((rc = aw_nom_load(db, a, id, &n, err)) < 0) return rc;
-    if (strcmp(n.status, "decided") != 0)
+    if (!n.status || strcmp(n.status, "decided") != 0)
         return edx_err_set(err, EDX_ECONFLICT, 409, "wrong_status", "status",
                            "the nomination is %s; this needs decided", n.status);
     /* The credential first: if revoking fails nothing has changed; a revoked credential
@@ -934,7 +938,7 @@ int edx_nomination_comment(edx_db *db, edx_arena *a, const edx_principal *p, int
                          (long long)id);
         goto finish;
     }
-    if (strcmp(n.status, "posted") != 0 || edx_now() >= n.posted_until) {
+    if (!n.status || strcmp(n.status, "posted") != 0 || edx_now() >= n.posted_until) {
         rc = edx_err_set(err, EDX_ECONFLICT, 409, "window_closed", "",
                          "comments on this nomination are closed");
         goto finish;
