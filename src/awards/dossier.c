@@ -183,8 +183,8 @@ static void pdf_initiatives(edx_pdf *pdf, edx_arena *a, const dossier *d)
         cells[i * 4 + 1] = json_is_object(rg) ? edx_arena_printf(a, "%s, %s (%s)", s(rg, "body"),
                                                                  s(rg, "decision_number"), s(rg, "scope"))
                                               : "chưa công nhận / not recognised";
-        cells[i * 4 + 2] = num(a, json_integer(json_array_size(json_object_get(it, "adoptions"))));
-        cells[i * 4 + 3] = num(a, json_integer(json_array_size(json_object_get(it, "evidence"))));
+        cells[i * 4 + 2] = edx_arena_printf(a, "%zu", json_array_size(json_object_get(it, "adoptions")));
+        cells[i * 4 + 3] = edx_arena_printf(a, "%zu", json_array_size(json_object_get(it, "evidence")));
     }
     static const char *const head[] = {"Tên · Title", "Công nhận · Recognition",
                                        "Nơi áp dụng · Adoptions", "Minh chứng · Files"};
@@ -273,7 +273,7 @@ static void pdf_comments(edx_pdf *pdf, edx_arena *a, const dossier *d)
     const json_t *items = json_object_get(d->comments, "items");
     size_t i, n = json_array_size(items);
     json_t *c;
-    edx_pdf_field(pdf, "Số ý kiến · Comments", num(a, json_integer((json_int_t)n)));
+    edx_pdf_field(pdf, "Số ý kiến · Comments", edx_arena_printf(a, "%zu", n));
     if (!n) return;
     const char **cells = edx_arena_calloc(a, n * 3, sizeof *cells);
     json_array_foreach(items, i, c) {
