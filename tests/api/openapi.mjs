@@ -595,6 +595,41 @@ test('real answers of the server match the documented schemas', async () => {
     assert.equal(res.status, 404, res.text);
     checkResponse('GET', '/api/v1/campaigns/{code}/reviews/{milestone}/charts/{chart}', res);
 
+    // Nominations: history, a proposal, its confirmation, lists, the public page, withdrawal.
+    res = await admin.post('/api/v1/awards/history/import',
+      'unit,person_id,kind,form,year,level,award_type,decision,decision_date,issuer\nSGDDT-HUE,,rating,,2025,good,,,,\n',
+      { 'content-type': 'text/csv' });
+    assert.equal(res.status, 200, res.text);
+    checkResponse('POST', '/api/v1/awards/history/import', res);
+    res = await admin.get('/api/v1/awards/history?unit=SGDDT-HUE');
+    assert.equal(res.status, 200, res.text);
+    checkResponse('GET', '/api/v1/awards/history', res);
+    res = await admin.post(`/api/v1/campaigns/${seed.code}/nominations`,
+      { unit: 'SGDDT-HUE', form: 'unit_certificate', candidate_year: 2026, summary: 'Đề nghị Giấy khen cho Sở.' });
+    assert.equal(res.status, 201, res.text);
+    checkResponse('POST', '/api/v1/campaigns/{code}/nominations', res);
+    const nid = res.body.id;
+    res = await admin.post(`/api/v1/nominations/${nid}/check`, { confirm: true, note: 'Đã đối chiếu hồ sơ' });
+    assert.equal(res.status, 200, res.text);
+    checkResponse('POST', '/api/v1/nominations/{id}/check', res);
+    res = await admin.get(`/api/v1/nominations/${nid}`);
+    checkResponse('GET', '/api/v1/nominations/{id}', res);
+    res = await admin.get(`/api/v1/campaigns/${seed.code}/nominations`);
+    checkResponse('GET', '/api/v1/campaigns/{code}/nominations', res);
+    res = await admin.post(`/api/v1/nominations/${nid}/submit`);
+    assert.equal(res.status, 409, res.text);
+    checkResponse('POST', '/api/v1/nominations/{id}/submit', res);
+    res = await admin.get(`/api/v1/nominations/${nid}/comments`);
+    checkResponse('GET', '/api/v1/nominations/{id}/comments', res);
+    res = await anon.get('/api/v1/public/nominations');
+    assert.equal(res.status, 200, res.text);
+    checkResponse('GET', '/api/v1/public/nominations', res);
+    res = await admin.get(`/api/v1/campaigns/${seed.code}/ballots`);
+    checkResponse('GET', '/api/v1/campaigns/{code}/ballots', res);
+    res = await admin.post(`/api/v1/nominations/${nid}/withdraw`);
+    assert.equal(res.status, 200, res.text);
+    checkResponse('POST', '/api/v1/nominations/{id}/withdraw', res);
+
     // Sign-in throttling: 429 with Retry-After.
     for (let i = 0; i < 5; i++) {
       res = await anon.post('/api/v1/session', { username: 'nobody-here', password: 'wrong-password-1' });
