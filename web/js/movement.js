@@ -150,20 +150,26 @@ export function evidenceLinks(shas, names = new Map()) {
 }
 
 /**
- * A labelled file input that uploads the chosen file at once as evidence for `unit`;
+ * A button that chooses a file (through a hidden file input, so the words are ours) and
+ * uploads it at once as evidence for `unit` (a code, or a function giving it);
  * onUploaded(file record) with { sha256, name, ... }. The outcome is said in a live line.
  */
 export function evidenceInput({ id, label, unit, onUploaded, say }) {
   const status = h('p', { class: 'field__hint evidence-status', id: `${id}-status`, role: 'status' });
   const input = h('input', {
-    type: 'file', id, class: 'file-input', 'aria-describedby': `${id}-hint ${id}-status`,
+    type: 'file', id, class: 'dropzone__input', tabindex: '-1', 'aria-hidden': 'true',
     accept: '.pdf,.png,.jpg,.jpeg,.webp,.docx,.xlsx,.pptx,.odt,.ods,.odp',
   });
+  const button = h('button', {
+    type: 'button', class: 'button button--secondary', id: `${id}-button`, 'aria-describedby': `${id}-hint ${id}-status`,
+    onclick: () => input.click(),
+  }, h('span', { class: 'evidence-link__icon', 'aria-hidden': 'true' }), label);
   input.addEventListener('change', async () => {
     const file = input.files && input.files[0];
     if (!file) return;
+    status.classList.remove('field__error');
     status.textContent = t('mv.evidence.uploading', { name: file.name });
-    input.setAttribute('aria-busy', 'true');
+    button.setAttribute('aria-disabled', 'true');
     try {
       const rec = await api.uploadEvidence(typeof unit === 'function' ? unit() : unit, file);
       status.textContent = t('mv.evidence.uploaded', { name: rec.name });
@@ -175,14 +181,15 @@ export function evidenceInput({ id, label, unit, onUploaded, say }) {
       status.textContent = e.status === 0 || e.status >= 500 ? msgText(requestError(e)) : t('mv.evidence.refused', { name: file.name, why: e.message });
       status.classList.add('field__error');
       input.value = '';
+      if (say) say({ text: status.textContent });
     } finally {
-      input.removeAttribute('aria-busy');
+      button.removeAttribute('aria-disabled');
     }
   });
-  return h('div', { class: 'field evidence-field' },
-    h('label', { for: id }, label),
+  return h('div', { class: 'evidence-field' },
     h('p', { class: 'field__hint', id: `${id}-hint` }, t('mv.evidence.hint')),
-    input, status);
+    h('div', { class: 'evidence-field__row' }, button, input),
+    status);
 }
 
 /* ==== the campaigns ============================================================================== */

@@ -225,7 +225,7 @@ export class ReviewEntryView extends PartsView {
         h('div', { class: 'field field--score' },
           h('label', { for: id }, t('rv.score_for', { name: loc(c), min: scale.min, max: scale.max })),
           h('input', {
-            id, type: 'number', min: scale.min, max: scale.max, step: 'any', inputmode: 'decimal', class: 'input--number',
+            id, type: 'text', inputmode: 'decimal', autocomplete: 'off', class: 'input--number',
             value: v === undefined || v === null ? '' : String(v), readonly: locked, 'aria-invalid': err ? 'true' : 'false',
             'aria-describedby': `${id}-levels ${id}-error`,
           }),

@@ -404,7 +404,7 @@ export class ReportView extends PartsView {
     if (!v.evidence.includes(rec.sha256)) v.evidence.push(rec.sha256);
     delete this.d.errors[indicator];
     const ids = this.manual().flatMap((i) => [`rv-${i.code}-value`, `rv-${i.code}-note`]);
-    if (this.redraw('draft', ids)) this.focus('draft', `rv-${indicator}-file`);
+    if (this.redraw('draft', ids)) this.focus('draft', `rv-${indicator}-file-button`);
   }
 
   removeFile(indicator, sha) {
@@ -412,7 +412,7 @@ export class ReportView extends PartsView {
     const v = this.values.get(indicator);
     v.evidence = v.evidence.filter((x) => x !== sha);
     const ids = this.manual().flatMap((i) => [`rv-${i.code}-value`, `rv-${i.code}-note`]);
-    if (this.redraw('draft', ids)) this.focus('draft', `rv-${indicator}-file`);
+    if (this.redraw('draft', ids)) this.focus('draft', `rv-${indicator}-file-button`);
     this.say({ key: 'mv.rep.file_removed' });
   }
 
@@ -668,7 +668,7 @@ export class InitiativesView extends PartsView {
               f.evidence.push(rec.sha256);
               f.names.set(rec.sha256, rec.name);
               delete f.errors.evidence;
-              if (this.redraw('create')) this.focus('create', 'ic-file');
+              if (this.redraw('create')) this.focus('create', 'ic-file-button');
             },
           }),
           e.evidence ? h('p', { class: 'field__error', id: 'ic-evidence-error' }, msgText(e.evidence)) : null),
@@ -691,7 +691,7 @@ export class InitiativesView extends PartsView {
     if (body.title.length < 3) f.errors.title = { key: 'mv.init.error.title' };
     for (const k of ['problem', 'solution', 'results']) if (body[k].length < 10) f.errors[k] = { key: 'mv.init.error.text' };
     if (!f.evidence.length) f.errors.evidence = { key: 'mv.init.error.evidence' };
-    const order = [['unit', 'ic-unit'], ['title', 'ic-title'], ['problem', 'ic-problem'], ['solution', 'ic-solution'], ['results', 'ic-results'], ['evidence', 'ic-file']];
+    const order = [['unit', 'ic-unit'], ['title', 'ic-title'], ['problem', 'ic-problem'], ['solution', 'ic-solution'], ['results', 'ic-results'], ['evidence', 'ic-file-button']];
     let first = order.find(([k]) => f.errors[k]);
     if (first) {
       if (this.redraw('create')) this.focus('create', first[1]);
@@ -811,7 +811,7 @@ export class InitiativeView extends PartsView {
               a.evidence.push(rec.sha256);
               a.names.set(rec.sha256, rec.name);
               delete a.errors.evidence;
-              if (this.redraw('adopt')) this.focus('adopt', 'ia-file');
+              if (this.redraw('adopt')) this.focus('adopt', 'ia-file-button');
             },
           }),
           e.evidence ? h('p', { class: 'field__error' }, msgText(e.evidence)) : null),
@@ -832,7 +832,7 @@ export class InitiativeView extends PartsView {
     if (!body.unit) a.errors.unit = { key: 'mv.init.error.unit' };
     if (!body.adopted_on) a.errors.date = { key: 'mv.init.error.date' };
     if (!a.evidence.length) a.errors.evidence = { key: 'mv.init.error.evidence' };
-    const order = [['unit', 'ia-unit'], ['date', 'ia-date'], ['evidence', 'ia-file']];
+    const order = [['unit', 'ia-unit'], ['date', 'ia-date'], ['evidence', 'ia-file-button']];
     const first = order.find(([k]) => a.errors[k]);
     if (first) {
       if (this.redraw('adopt')) this.focus('adopt', first[1]);

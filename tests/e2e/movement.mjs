@@ -1,0 +1,511 @@
+// End-to-end test of the emulation movement in the web UI: a real edudx server with the demo
+// units and the 2025-2030 campaign, driven through Debian's Chromium by playwright-core.
+// One entry walks from registration to decision through the UI:
+//   the Hà Nội Department registers and pledges, reports with an evidence file, the Ministry
+//   accepts; the Ministry opens a review round; reviewers score beside the evidence; the chair
+//   reads the four aggregations and closes the round; the unit nominates; the Ministry confirms
+//   eligibility and opens a ballot; the council votes in secret; the chair closes it and sees the
+//   tally; the Ministry posts it, a member of the public comments, the Ministry submits it and
+//   records the decision; the award credential exists. Also: vi/en, phones, console errors.
+// What the UI cannot do (accounts, other units' registrations, the other reviewers' scorecards
+// and votes) is set up through the CLI and the API.
+//   cd tests/e2e && npm ci          (once)
+//   EDX_BIN=build/edudx node tests/e2e/movement.mjs
+// Screenshots go to test-out/e2e/ under the repository root.
+import path from 'node:path';
+import { test, assert } from '../lib/harness.mjs';
+import { seededStore, Server, PASSWORD, ROOT, cli } from '../lib/server.mjs';
+import {
+  loadChromium, runSuite, PHONE, noProblems, shot, signIn, noHorizontalScroll,
+} from './browser.mjs';
+
+const SUITE = 'e2e-movement';
+const chromium = await loadChromium(SUITE);
+
+let store = null;
+let server = null;
+let pages = null;
+
+const CODE = 'DMST-CDS-2025-2030';
+const UNIT = 'SGDDT-HA-NOI';
+const OTHERS = ['SGDDT-HUE', 'DHQGHN'];
+const REVIEWERS = [['rv.a', 'BGDDT-VP'], ['rv.b', 'DHQGHCM'], ['rv.c', 'BGDDT']];
+const COUNCIL = ['reviewer', ...REVIEWERS.map(([u]) => u)];
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+// What the tests share, in order.
+const state = { round: 'V1', entry: null, nomination: null, ballot: null };
+
+const open = (opts) => pages.open(opts);
+const close = (page) => pages.close(page);
+
+async function as(username, opts) {
+  const page = await open(opts);
+  await signIn(page, server.base, username);
+  return page;
+}
+
+const nav = (page) => page.getByRole('navigation', { name: 'Chức năng' });
+const h1 = (page, name) => page.getByRole('heading', { level: 1, name }).waitFor();
+
+async function confirmDialog(page, action) {
+  const dlg = page.getByRole('alertdialog');
+  await dlg.waitFor();
+  await dlg.getByRole('button', { name: action, exact: true }).click();
+  await dlg.waitFor({ state: 'detached' });
+}
+
+// ---- tests ------------------------------------------------------------------------------
+
+test('a unit admin finds the movement in the side navigation, registers the unit and pledges targets', async () => {
+  const page = await as('hanoi.admin');
+  try {
+    await nav(page).getByRole('link', { name: 'Phong trào thi đua' }).click();
+    await h1(page, 'Phong trào thi đua');
+    assert.equal(await nav(page).getByRole('link', { name: 'Phong trào thi đua' }).getAttribute('aria-current'), 'page');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'page-title', 'focus on the new heading');
+    // Reviewers' and credentials' entries follow the role.
+    assert.equal(await nav(page).getByRole('link', { name: 'Chấm điểm và bỏ phiếu' }).count(), 0);
+    await page.getByRole('link', { name: 'Cả nước thi đua đổi mới sáng tạo và chuyển đổi số' }).click();
+    await h1(page, 'Cả nước thi đua đổi mới sáng tạo và chuyển đổi số');
+    await page.getByRole('heading', { name: 'Tiêu chí chấm điểm' }).waitFor();
+    await page.locator('#view').getByText('Hiệu quả').first().waitFor();
+    await page.getByRole('navigation', { name: 'Mục của phong trào' }).getByRole('link', { name: 'Đơn vị của tôi' }).click();
+    await h1(page, 'Sở Giáo dục và Đào tạo Hà Nội');
+
+    await page.getByRole('button', { name: 'Đăng ký tham gia' }).click();
+    await page.locator('#view').getByText('Đơn vị đã đăng ký tham gia. Hãy cam kết chỉ tiêu.').first().waitFor();
+    await page.locator('#ws-registered').locator('xpath=ancestor::section[1]').getByText('Đã đăng ký', { exact: true }).waitFor();
+
+    // A target that is not a number is caught in the page, with the focus on it.
+    await page.locator('#pl-TR-SO-GD1').fill('bảy mươi');
+    await page.getByRole('button', { name: 'Lưu cam kết' }).click();
+    await page.locator('#pl-TR-SO-GD1-error').getByText('Vui lòng nhập một số.').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'pl-TR-SO-GD1');
+    // A percentage over 100 is refused by the server, nothing saved.
+    await page.locator('#pl-TR-SO-GD1').fill('170');
+    await page.getByRole('button', { name: 'Lưu cam kết' }).click();
+    await page.locator('#view').getByText(/Chưa lưu được cam kết/).waitFor();
+    await page.locator('#pl-TR-SO-GD1').fill('70');
+    await page.locator('#pl-TR-SO-GD2').fill('100');
+    await page.locator('#pl-BD-NLS-GD1').fill('60');
+    await page.locator('#pl-HS-TT-GD1').fill('80,5');
+    await page.getByRole('button', { name: 'Lưu cam kết' }).click();
+    await page.locator('#view').getByText('Đã lưu 4 chỉ tiêu cam kết.').waitFor();
+    assert.equal(await page.locator('#pl-HS-TT-GD1').inputValue(), '80.5');
+    const reg = await (await server.login('admin')).get(`/api/v1/campaigns/${CODE}/registrations/${UNIT}`);
+    assert.deepEqual(reg.body.pledges.map((p) => `${p.indicator}/${p.phase}=${p.target}`).sort(),
+      ['BD-NLS/GD1=60', 'HS-TT/GD1=80.5', 'TR-SO/GD1=70', 'TR-SO/GD2=100']);
+    noProblems(page);
+  } finally {
+    await close(page);
+  }
+});
+
+test('the unit reports a half-year with an evidence file (a lying file is refused) and submits it', async () => {
+  const page = await as('hanoi.admin');
+  try {
+    await page.goto(`${server.base}/#/movement/${CODE}/units/${UNIT}`);
+    await page.getByLabel('Kỳ báo cáo').selectOption('2026-S1');
+    await page.getByRole('button', { name: 'Mở báo cáo' }).click();
+    await h1(page, 'Báo cáo 6 tháng đầu năm 2026');
+    await page.locator('#view').getByText('Chưa lập').waitFor();
+
+    // Submitting a value without evidence is caught in the page.
+    await page.locator('#rv-BD-NLS-value').fill('55');
+    await page.getByRole('button', { name: 'Gửi báo cáo' }).click();
+    await page.locator('#rv-BD-NLS-error').getByText('Mỗi giá trị cần ít nhất một tệp minh chứng.').waitFor();
+
+    // A web page named .pdf is refused by the server; a real PDF is taken.
+    await page.setInputFiles('#rv-BD-NLS-file', { name: 'gia-mao.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script></html>') });
+    await page.locator('#rv-BD-NLS-file-status').getByText(/Không nhận tệp gia-mao\.pdf/).waitFor();
+    await page.setInputFiles('#rv-BD-NLS-file', { name: 'bao-cao-boi-duong.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await page.getByRole('link', { name: 'bao-cao-boi-duong.pdf' }).waitFor();
+    assert.equal(await page.locator('#rv-BD-NLS-value').inputValue(), '55', 'what was typed survives the upload');
+    await page.locator('#rv-BD-NLS-note').fill('Theo báo cáo của các trường');
+    await page.getByRole('button', { name: 'Lưu nháp' }).click();
+    await page.locator('#view').getByText('Đã lưu bản nháp.').waitFor();
+    await page.getByRole('button', { name: 'Gửi báo cáo' }).click();
+    await page.locator('#view').getByText('Đã gửi báo cáo, phiên bản 1.').waitFor();
+    await page.locator('#rep-status').locator('xpath=ancestor::section[1]').getByText('Đã gửi, chờ xem xét', { exact: true }).waitFor();
+    // The submitted version: the reported value with its file, and the computed indicators.
+    const cur = page.locator('#rep-current').locator('xpath=ancestor::section[1]');
+    await cur.getByRole('link', { name: 'bao-cao-boi-duong.pdf' }).waitFor();
+    await cur.getByText('Tính từ dữ liệu hệ thống').first().waitFor();
+    await shot(page, 'movement-report.png', { fullPage: true });
+    noProblems(page);
+  } finally {
+    await close(page);
+  }
+});
+
+test('the Ministry sees coverage and the report in its queue, and accepts it', async () => {
+  const page = await as('admin');
+  try {
+    await page.goto(`${server.base}/#/movement/${CODE}`);
+    await page.getByRole('navigation', { name: 'Mục của phong trào' }).getByRole('link', { name: 'Bảng điều hành' }).click();
+    await h1(page, 'Bảng điều hành');
+    const summary = page.locator('#dash-summary').locator('xpath=ancestor::section[1]');
+    assert.equal((await summary.locator('[data-stat="registered"] dd').textContent()).trim(), '3');
+    // Who has not registered: filtered by type.
+    const missing = () => page.locator('#dash-missing').locator('xpath=ancestor::section[1]');
+    await missing().getByLabel('Loại hình').selectOption('doet');
+    await missing().getByLabel('Tỉnh, thành phố').selectOption('ho-chi-minh');
+    await missing().getByRole('button', { name: 'Lọc' }).click();
+    await page.waitForURL(/type=doet&province=ho-chi-minh/);
+    await missing().getByRole('link', { name: 'Sở Giáo dục và Đào tạo Thành phố Hồ Chí Minh' }).waitFor();
+    assert.equal(await missing().locator('tbody tr').count(), 1);
+    await shot(page, 'movement-dashboard.png', { fullPage: true });
+
+    await page.locator('#dash-reports').locator('xpath=ancestor::section[1]').getByRole('link', { name: 'Sở Giáo dục và Đào tạo Hà Nội' }).click();
+    await h1(page, 'Báo cáo 6 tháng đầu năm 2026');
+    // Returning needs a comment.
+    await page.getByRole('button', { name: 'Trả lại để sửa' }).click();
+    await page.locator('#rep-review-comment-error').getByText('Vui lòng ghi rõ nội dung cần sửa.').waitFor();
+    await page.getByLabel('Ý kiến').fill('Báo cáo đầy đủ, minh chứng rõ.');
+    await page.getByRole('button', { name: 'Chấp nhận' }).click();
+    await page.locator('#view').getByText('Đã chấp nhận báo cáo.').waitFor();
+    await page.locator('#rep-status').locator('xpath=ancestor::section[1]').getByText('Đã chấp nhận', { exact: true }).waitFor();
+    noProblems(page);
+  } finally {
+    await close(page);
+  }
+});
+
+test('the Ministry opens a review round with its council; every entry is assigned', async () => {
+  const page = await as('admin');
+  try {
+    await page.goto(`${server.base}/#/movement/${CODE}/dashboard`);
+    const form = page.locator('#dash-new-round').locator('xpath=ancestor::section[1]');
+    await form.getByLabel('Mã vòng').fill(state.round);
+    await form.getByLabel('Tên vòng').fill('Vòng chấm điểm sơ kết 2027');
+    await form.getByLabel('Chủ tịch hội đồng (tên đăng nhập)').fill('reviewer');
+    await form.getByLabel('Thành viên hội đồng (tên đăng nhập)').fill('rv.a, rv.b\nrv.c');
+    await form.getByLabel('Đơn vị dự vòng (mã, không bắt buộc)').fill([UNIT, ...OTHERS].join(' '));
+    await form.getByRole('button', { name: 'Mở vòng và phân công' }).click();
+    await h1(page, 'Vòng chấm điểm sơ kết 2027');
+    const progress = page.locator('#rd-progress').locator('xpath=ancestor::section[1]');
+    await progress.getByText('3 hồ sơ').first().waitFor();
+    assert.equal(await progress.locator('tbody tr').count(), 3);
+    noProblems(page);
+  } finally {
+    await close(page);
+  }
+});
+
+test('a reviewer scores an entry beside its evidence: the scale is checked, a draft, then one submission', async () => {
+  const page = await as('rv.a');
+  try {
+    await nav(page).getByRole('link', { name: 'Chấm điểm và bỏ phiếu' }).click();
+    await h1(page, 'Chấm điểm và bỏ phiếu');
+    assert.equal(await nav(page).getByRole('link', { name: 'Văn bằng số' }).count(), 0);
+    const q = await (await server.login('rv.a')).get('/api/v1/reviews');
+    const mine = q.body.assignments.find((a) => a.unit === UNIT) || q.body.assignments[0];
+    state.entry = mine.entry;
+    await page.locator('#rv-queue').locator('xpath=ancestor::section[1]').locator(`a[href="#/reviews/${mine.entry}"]`).click();
+    await page.getByRole('heading', { name: 'Phiếu chấm' }).waitFor();
+    if (mine.unit === UNIT) {
+      // The evidence beside the scorecard: the report's value and its file.
+      await page.locator('#rv-evidence').locator('xpath=ancestor::section[1]').locator('a[href^="/api/v1/evidence/"]').first().waitFor();
+    }
+    await page.getByLabel(/Điểm “Hiệu quả”/).fill('11');
+    await page.getByRole('button', { name: 'Lưu nháp' }).click();
+    await page.locator('#sc-effectiveness-error').getByText('Điểm phải từ 0 đến 10.').waitFor();
+    await page.getByLabel(/Điểm “Hiệu quả”/).fill('8');
+    await page.getByRole('button', { name: 'Lưu nháp' }).click();
+    await page.locator('#view').getByText('Đã lưu nháp phiếu chấm.').waitFor();
+    await page.getByRole('button', { name: 'Nộp phiếu chấm' }).click();
+    await page.locator('#sc-creativity-error').getByText('Vui lòng chấm tiêu chí này trước khi nộp.').waitFor();
+    await page.getByLabel(/Điểm “Tính sáng tạo”/).fill('7');
+    await page.getByLabel(/Điểm “Khả năng nhân rộng”/).fill('7,5');
+    await page.getByLabel(/Điểm “Tác động thực tiễn”/).fill('8');
+    await page.getByLabel('Nhận xét').fill('Minh chứng đầy đủ, kết quả rõ.');
+    await page.getByRole('button', { name: 'Nộp phiếu chấm' }).click();
+    await confirmDialog(page, 'Nộp phiếu chấm');
+    await page.locator('#view').getByText('Đã nộp phiếu chấm.').first().waitFor();
+    await page.locator('#view').getByText('Phiếu chấm đã nộp, không sửa được nữa.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Nộp phiếu chấm' }).count(), 0);
+    await shot(page, 'movement-scorecard.png', { fullPage: true });
+    noProblems(page);
+  } finally {
+    await close(page);
+  }
+
+  // The rest of the council scores through the API: a harsh and a lenient reviewer.
+  const bias = { reviewer: 0, 'rv.a': 0, 'rv.b': -2, 'rv.c': 1 };
+  const base = { [UNIT]: 8, 'SGDDT-HUE': 6, DHQGHN: 7 };
+  for (const name of COUNCIL) {
+    const c = await server.login(name);
+    const q = await c.get('/api/v1/reviews');
+    for (const a of q.body.assignments.filter((x) => x.assignment === 'assigned' && x.scorecard !== 'submitted')) {
+      const x = Math.max(0, Math.min(10, base[a.unit] + bias[name]));
+      const r = await c.req('PUT', `/api/v1/reviews/${a.entry}/scorecard`,
+        { scores: { effectiveness: x, creativity: x, replicability: x, practical_impact: x }, submit: true });
+      assert.equal(r.status, 200, r.text);
+    }
+  }
+});
+
+test('the chair reads the four aggregations side by side, by group, with the award line, and closes the round', async () => {
+  const page = await as('reviewer');
+  try {
+    await page.goto(`${server.base}/#/reviews`);
+    await page.getByRole('link', { name: 'Kết quả Vòng chấm điểm sơ kết 2027' }).click();
+    await h1(page, 'Vòng chấm điểm sơ kết 2027');
+    const results = page.locator('#rd-results').locator('xpath=ancestor::section[1]');
+    for (const m of ['Trung bình', 'Trung bình cắt', 'Chuẩn hóa z', 'Mô hình hiệu chỉnh']) {
+      await results.getByRole('columnheader', { name: m, exact: true }).waitFor();
+    }
+    assert.equal(await results.locator('tbody tr').count(), 3);
+    // Ranked by the model: Hà Nội first; each score with its standard error.
+    assert.equal(await results.locator('tbody tr').first().getAttribute('data-unit'), UNIT);
+    assert.match(await results.locator('tbody tr').first().locator('td[data-method="model"]').textContent(), /±.*hạng 1/);
+    await results.getByLabel('Xếp hạng theo nhóm').selectOption('type');
+    await results.getByLabel('Số suất khen (đường xét khen)').fill('1');
+    await results.getByRole('button', { name: 'Áp dụng' }).click();
+    await page.waitForURL(/group=type&places=1/);
+    await page.locator('#rd-results').locator('xpath=ancestor::section[1]').getByText('hạng 1 trong nhóm').first().waitFor();
+    await page.locator('#rd-reviewers').locator('xpath=ancestor::section[1]').getByText('chấm chặt', { exact: true }).waitFor();
+    await shot(page, 'movement-results.png', { fullPage: true });
+
+    await page.getByRole('button', { name: 'Đóng vòng chấm' }).click();
+    await confirmDialog(page, 'Đóng vòng chấm');
+    await page.locator('#view').getByText('Đã đóng vòng chấm.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Đóng vòng chấm' }).count(), 0);
+    noProblems(page);
+  } finally {
+    await close(page);
+  }
+});
+
+test('the unit nominates itself and sees the eligibility verdict explained', async () => {
+  const page = await as('hanoi.admin');
+  try {
+    await page.goto(`${server.base}/#/movement/${CODE}`);
+    await page.getByRole('navigation', { name: 'Mục của phong trào' }).getByRole('link', { name: 'Đề nghị khen thưởng' }).click();
+    await h1(page, 'Đề nghị khen thưởng');
+    const form = page.locator('#nm-nominate').locator('xpath=ancestor::section[1]');
+    await form.getByLabel('Hình thức khen thưởng').selectOption('minister_certificate');
+    await form.getByLabel('Năm đề nghị').fill('2026');
+    await form.getByLabel('Tóm tắt thành tích').fill('Dẫn đầu cả nước về học bạ số và bồi dưỡng kỹ năng số cho người học năm 2026.');
+    await form.getByRole('button', { name: 'Gửi đề nghị' }).click();
+    await page.waitForURL(/#\/nominations\/\d+$/);
+    state.nomination = decodeURIComponent(page.url().split('/').pop());
+    await h1(page, 'Sở Giáo dục và Đào tạo Hà Nội');
+    const el = page.locator('#nm-eligibility').locator('xpath=ancestor::section[1]');
+    await el.locator('#nm-verdict').waitFor();
+    await el.getByText(/Quy định minister_certificate/).first().waitFor();
+    await el.getByText(/Căn cứ:/).first().waitFor();
+    await page.locator('#view').getByText('Đã đề nghị').first().waitFor();
+    await page.getByRole('link', { name: 'Hồ sơ điện tử (PDF)' }).waitFor();
+    noProblems(page);
+  } finally {
+    await close(page);
+  }
+});
+
+test('the Ministry confirms eligibility and opens a ballot of the round\'s council', async () => {
+  const page = await as('admin');
+  try {
+    await page.goto(`${server.base}/#/nominations/${state.nomination}`);
+    await h1(page, 'Sở Giáo dục và Đào tạo Hà Nội');
+    const n = await (await server.login('admin')).get(`/api/v1/nominations/${state.nomination}`);
+    if (n.body.eligibility.verdict !== 'eligible' && !n.body.eligibility.confirmed) {
+      await page.getByLabel('Ghi chú').fill('Hội đồng đã kiểm tra hồ sơ.');
+      await page.getByRole('button', { name: 'Xác nhận đủ điều kiện' }).click();
+      await page.locator('#view').getByText('Đã xác nhận đủ điều kiện.').waitFor();
+    }
+    await page.goto(`${server.base}/#/movement/${CODE}/nominations`);
+    await h1(page, 'Đề nghị khen thưởng');
+    const form = page.locator('#nm-ballot').locator('xpath=ancestor::section[1]');
+    await form.getByLabel('Vòng chấm').selectOption(state.round);
+    await form.getByLabel('Thời gian bỏ phiếu (phút)').fill('30');
+    await form.getByRole('button', { name: 'Mở phiếu bầu' }).click();
+    await page.waitForURL(/#\/ballots\/[^/]+$/);
+    state.ballot = decodeURIComponent(page.url().split('/').pop());
+    await page.locator('#view').getByText('0/4 thành viên').waitFor();
+    noProblems(page);
+  } finally {
+    await close(page);
+  }
+});
+
+test('council members vote in secret, once; the chair closes the ballot and sees the tally', async () => {
+  const page = await as('rv.a');
+  try {
+    await page.goto(`${server.base}/#/reviews`);
+    await page.locator('#rv-ballots').locator('xpath=ancestor::section[1]').locator(`a[href="#/ballots/${encodeURIComponent(state.ballot)}"]`).click();
+    await page.getByRole('heading', { name: 'Bỏ phiếu', exact: true }).waitFor();
+    await page.locator('#view').getByText(/Phiếu kín/).first().waitFor();
+    await page.getByRole('button', { name: 'Gửi phiếu' }).click();
+    await page.locator('#view').getByText('Vui lòng chọn đồng ý, không đồng ý hoặc không biểu quyết.').waitFor();
+    await page.getByLabel('Đồng ý', { exact: true }).check();
+    await page.getByRole('button', { name: 'Gửi phiếu' }).click();
+    await confirmDialog(page, 'Gửi phiếu');
+    await page.locator('#bl-voted').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Gửi phiếu' }).count(), 0);
+    noProblems(page);
+  } finally {
+    await close(page);
+  }
+  // The others vote through the API; a second vote is refused.
+  const ballot = await (await server.login('rv.b')).get(`/api/v1/ballots/${state.ballot}`);
+  const items = ballot.body.items.map((it) => it.nomination.id);
+  for (const name of ['reviewer', 'rv.b', 'rv.c']) {
+    const c = await server.login(name);
+    const r = await c.post(`/api/v1/ballots/${state.ballot}/vote`, { choices: items.map((nomination) => ({ nomination, choice: 'yes' })) });
+    assert.equal(r.status, 200, r.text);
+  }
+  const again = await (await server.login('rv.a')).post(`/api/v1/ballots/${state.ballot}/vote`, { choices: items.map((nomination) => ({ nomination, choice: 'no' })) });
+  assert.equal(again.status, 409, again.text);
+
+  const chair = await as('reviewer');
+  try {
+    await chair.goto(`${server.base}/#/ballots/${encodeURIComponent(state.ballot)}`);
+    await chair.locator('#view').getByText('4/4 thành viên').waitFor();
+    await chair.getByRole('button', { name: 'Đóng phiếu và kiểm phiếu' }).click();
+    await confirmDialog(chair, 'Đóng phiếu và kiểm phiếu');
+    const tally = chair.locator('#bl-tally').locator('xpath=ancestor::section[1]');
+    await tally.getByText('Thông qua', { exact: true }).waitFor();
+    assert.equal((await tally.locator('td[data-label="Đồng ý"]').first().textContent()).trim(), '4');
+    noProblems(chair);
+  } finally {
+    await close(chair);
+  }
+});
+
+test('the Ministry posts the nomination; a member of the public comments on the public page', async () => {
+  const page = await as('admin');
+  try {
+    await page.goto(`${server.base}/#/nominations/${state.nomination}`);
+    await page.locator('#view').getByText('Được hội đồng thông qua').first().waitFor();
+    await page.getByLabel('Số ngày lấy ý kiến').fill('1');
+    await page.getByRole('button', { name: 'Đăng công khai' }).click();
+    await page.locator('#view').getByText('Đã đăng công khai để lấy ý kiến.').waitFor();
+    await page.locator('#view').getByText('Đang lấy ý kiến công khai').first().waitFor();
+    noProblems(page);
+  } finally {
+    await close(page);
+  }
+
+  const pub = await open(PHONE);
+  try {
+    await pub.goto(`${server.base}/nominations`);
+    await h1(pub, 'Lấy ý kiến về đề nghị khen thưởng');
+    const item = pub.locator(`article[data-id="${state.nomination}"]`);
+    await item.getByText('Bằng khen của Bộ trưởng Bộ Giáo dục và Đào tạo').waitFor();
+    await item.getByRole('button', { name: 'Gửi góp ý' }).click();
+    await item.getByText('Vui lòng nhập họ và tên.').waitFor();
+    await item.getByLabel('Họ và tên').fill('Nguyễn Thị Mai');
+    await item.getByLabel('Nội dung góp ý').fill('Tôi là phụ huynh, xác nhận học bạ số đã dùng được ở trường của con tôi.');
+    await item.getByRole('button', { name: 'Gửi góp ý' }).click();
+    await item.getByText('Cảm ơn bạn. Góp ý đã được ghi nhận và chuyển đến hội đồng.').waitFor();
+    await noHorizontalScroll(pub, 'public page on a phone');
+    await shot(pub, 'movement-public-phone.png', { fullPage: true });
+    // English.
+    await pub.getByRole('button', { name: 'English' }).click();
+    await h1(pub, 'Nominations open for public comment');
+    noProblems(pub);
+  } finally {
+    await close(pub);
+  }
+  const comments = await (await server.login('admin')).get(`/api/v1/nominations/${state.nomination}/comments`);
+  assert.equal(comments.status, 200, comments.text);
+  assert.match(comments.text, /Nguyễn Thị Mai/);
+});
+
+test('the Ministry submits the nomination, records the decision, and the award credential exists', async () => {
+  // The posting window must be over before submitting: move it into the past in the store.
+  // (The window is days long; the test cannot wait.)
+  const moved = cli(store, ['nominations', 'close-posting', state.nomination]);
+  if (moved.status !== 0) {
+    const { dbExec } = await import('../lib/server.mjs');
+    dbExec(store, `UPDATE nominations SET posted_until = posted_until - 3 * 86400, posted_from = posted_from - 3 * 86400 WHERE id = ${Number(state.nomination)}`);
+  }
+  const page = await as('admin');
+  try {
+    await page.goto(`${server.base}/#/nominations/${state.nomination}`);
+    await page.getByRole('button', { name: 'Trình cấp trên' }).click();
+    await confirmDialog(page, 'Trình cấp trên');
+    await page.locator('#view').getByText('Đã trình cấp có thẩm quyền.').waitFor();
+    await page.getByLabel('Số quyết định').fill('1234/QĐ-BGDĐT');
+    await page.getByLabel('Ngày quyết định').fill('2026-11-20');
+    await page.getByRole('button', { name: 'Ghi nhận quyết định' }).click();
+    await confirmDialog(page, 'Ghi nhận quyết định');
+    await page.locator('#view').getByText('Đã ghi nhận quyết định và cấp chứng nhận khen thưởng.').waitFor();
+    await page.locator('#view').getByText('Đã có quyết định').first().waitFor();
+    await page.locator('#view').getByText('1234/QĐ-BGDĐT').waitFor();
+    const link = page.locator('#nm-credential');
+    await link.click();
+    await page.waitForURL(/#\/credentials\/urn/);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    const n = await (await server.login('admin')).get(`/api/v1/nominations/${state.nomination}`);
+    assert.equal(n.body.status, 'decided');
+    assert.match(n.body.credential, /^urn:uuid:/);
+    const cred = await (await server.login('admin')).get(`/api/v1/credentials/${encodeURIComponent(n.body.credential)}`);
+    assert.equal(cred.status, 200, cred.text);
+    noProblems(page);
+  } finally {
+    await close(page);
+  }
+});
+
+test('the movement pages switch to English and fit a phone without horizontal scrolling', async () => {
+  const page = await as('admin', PHONE);
+  try {
+    for (const [hash, heading] of [
+      [`#/movement/${CODE}/dashboard`, 'Bảng điều hành'],
+      [`#/movement/${CODE}/units/${UNIT}/reports/2026-S1`, 'Báo cáo 6 tháng đầu năm 2026'],
+      [`#/movement/${CODE}/rounds/${state.round}`, 'Vòng chấm điểm sơ kết 2027'],
+      ['#/initiatives', 'Sáng kiến, mô hình hay'],
+      [`#/movement/${CODE}`, 'Cả nước thi đua đổi mới sáng tạo và chuyển đổi số'],
+    ]) {
+      await page.goto(`${server.base}/${hash}`);
+      await h1(page, heading);
+      await noHorizontalScroll(page, hash);
+    }
+    await shot(page, 'movement-campaign-phone.png', { fullPage: true });
+    await page.locator('#user-menu-button').click();
+    await page.locator('#user-menu-panel').getByRole('button', { name: 'English' }).click();
+    await h1(page, 'The whole country competes in innovation and digital transformation');
+    await page.getByRole('heading', { name: 'Scoring criteria' }).waitFor();
+    await page.locator('#view').getByText('Effectiveness').first().waitFor();
+    await page.goto(`${server.base}/#/movement/${CODE}/dashboard`);
+    await h1(page, 'Dashboard');
+    await page.getByRole('heading', { name: 'Reports by period and status' }).waitFor();
+    await noHorizontalScroll(page, 'dashboard in English');
+    noProblems(page);
+  } finally {
+    await close(page);
+  }
+  const rv = await as('rv.a', PHONE);
+  try {
+    await rv.goto(`${server.base}/#/reviews`);
+    await h1(rv, 'Chấm điểm và bỏ phiếu');
+    await noHorizontalScroll(rv, 'review queue on a phone');
+    // A closed round leaves the queue; its entries stay readable.
+    await rv.goto(`${server.base}/#/reviews/${state.entry}`);
+    await rv.getByRole('heading', { name: 'Phiếu chấm' }).waitFor();
+    await noHorizontalScroll(rv, 'scorecard on a phone');
+    noProblems(rv);
+  } finally {
+    await close(rv);
+  }
+});
+
+await runSuite(SUITE, chromium, async (ctx) => {
+  ctx.store = store = seededStore();
+  for (const [u, unit] of REVIEWERS) {
+    const r = cli(store, ['user', 'add', u, '--role', 'reviewer', '--unit', unit], PASSWORD + '\n');
+    if (r.status !== 0) throw new Error(`user add ${u}: ${r.stderr}`);
+  }
+  let r = cli(store, ['campaign', 'load', path.join(ROOT, 'data/movement/campaign-2025-2030.json')]);
+  if (r.status !== 0) throw new Error('campaign load: ' + r.stderr);
+  for (const unit of OTHERS) {
+    r = cli(store, ['campaign', 'register', CODE, '--unit', unit]);
+    if (r.status !== 0) throw new Error(`register ${unit}: ${r.stderr}`);
+  }
+  ctx.server = server = await new Server(store).start();
+}, (ctx) => {
+  ({ pages } = ctx);
+});
