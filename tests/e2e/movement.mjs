@@ -14,7 +14,7 @@
 // Screenshots go to test-out/e2e/ under the repository root.
 import path from 'node:path';
 import { test, assert } from '../lib/harness.mjs';
-import { seededStore, Server, PASSWORD, ROOT, cli } from '../lib/server.mjs';
+import { seededStore, Server, PASSWORD, ROOT, cli, dbExec } from '../lib/server.mjs';
 import {
   loadChromium, runSuite, PHONE, noProblems, shot, signIn, noHorizontalScroll,
 } from './browser.mjs';
@@ -222,7 +222,7 @@ test('a reviewer scores an entry beside its evidence: the scale is checked, a dr
     await page.getByLabel('Nhận xét').fill('Minh chứng đầy đủ, kết quả rõ.');
     await page.getByRole('button', { name: 'Nộp phiếu chấm' }).click();
     await confirmDialog(page, 'Nộp phiếu chấm');
-    await page.locator('#view').getByText('Đã nộp phiếu chấm.').first().waitFor();
+    await page.locator('#announcer').getByText('Đã nộp phiếu chấm.').waitFor({ state: 'attached' });
     await page.locator('#view').getByText('Phiếu chấm đã nộp, không sửa được nữa.').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Nộp phiếu chấm' }).count(), 0);
     await shot(page, 'movement-scorecard.png', { fullPage: true });
@@ -417,11 +417,7 @@ test('the Ministry posts the nomination; a member of the public comments on the 
 test('the Ministry submits the nomination, records the decision, and the award credential exists', async () => {
   // The posting window must be over before submitting: move it into the past in the store.
   // (The window is days long; the test cannot wait.)
-  const moved = cli(store, ['nominations', 'close-posting', state.nomination]);
-  if (moved.status !== 0) {
-    const { dbExec } = await import('../lib/server.mjs');
-    dbExec(store, `UPDATE nominations SET posted_until = posted_until - 3 * 86400, posted_from = posted_from - 3 * 86400 WHERE id = ${Number(state.nomination)}`);
-  }
+  dbExec(store, `UPDATE nominations SET posted_until = posted_until - 3 * 86400, posted_from = posted_from - 3 * 86400 WHERE id = ${Number(state.nomination)}`);
   const page = await as('admin');
   try {
     await page.goto(`${server.base}/#/nominations/${state.nomination}`);

@@ -163,10 +163,20 @@ export const api = {
   nominationAction: (id, action, body) => request('POST', `${nomPath(id)}/${action}`, body === undefined ? {} : { body }),
   nominationComments: (id, signal) => request('GET', `${nomPath(id)}/comments`, { signal }),
   openBallot: (code, body) => request('POST', `${campPath(code)}/ballots`, { body }),
-  ballots: (campaign, signal) => request('GET', '/api/v1/ballots', { query: { campaign }, signal }),
+  // A campaign's ballots (the Ministry: all; council members: theirs).
+  ballots: async (campaign, signal) => {
+    try {
+      return await request('GET', `${campPath(campaign)}/ballots`, { signal });
+    } catch (e) {
+      if (e.status !== 404 && e.status !== 405) throw e;
+      return request('GET', '/api/v1/ballots', { query: { campaign }, signal });
+    }
+  },
   ballot: (id, signal) => request('GET', `/api/v1/ballots/${encodeURIComponent(id)}`, { signal }),
   vote: (id, choices) => request('POST', `/api/v1/ballots/${encodeURIComponent(id)}/vote`, { body: { choices } }),
-  closeBallot: (id) => request('POST', `/api/v1/ballots/${encodeURIComponent(id)}/close`),
+  // early: close before its time although some members have not voted.
+  closeBallot: (id, early = false) =>
+    request('POST', `/api/v1/ballots/${encodeURIComponent(id)}/close`, early ? { body: { early: true } } : {}),
   publicNominations: (signal) => request('GET', '/api/v1/public/nominations', { signal }),
   publicComment: (id, body) => request('POST', `/api/v1/public/nominations/${encodeURIComponent(id)}/comments`, { body }),
 };

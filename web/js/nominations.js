@@ -49,6 +49,18 @@ function subjectName(n) {
   return s.name || (n.unit && n.unit.name) || '';
 }
 
+// A ballot's round (a code, or {code, name}), threshold and base (on the ballot or its items).
+export function roundName(b) {
+  const r = b && b.round;
+  if (!r) return '';
+  return typeof r === 'object' ? (r.name || r.code || '') : String(r);
+}
+
+function thresholdOf(b, item) {
+  const src = item && item.threshold !== undefined ? item : (b.threshold !== undefined ? b : ((b.items || [])[0] || {}));
+  return { pct: src.threshold ?? 90, base: src.base || 'all' };
+}
+
 // The nominations API may not be there yet on an older server: say so rather than fail.
 function unavailable(e) {
   return e && (e.status === 404 || e.status === 405) && (!e.code || e.code === 'not_found' || e.code === 'method_not_allowed');
@@ -209,11 +221,11 @@ export class NominationsView extends PartsView {
     if (n.busy) return;
     const val = (id) => (this.find('nominate', id) || { value: '' }).value.trim();
     const body = { unit: val('nn-unit'), form: val('nn-form'), candidate_year: Number(val('nn-year')), summary: val('nn-summary') };
-    if (n.kind === 'individual') body.person_id = val('nn-person');
+    if (n.kind === 'individual') body.person_id = Number(val('nn-person'));
     n.errors = {};
     n.msg = null;
     if (!body.unit) n.errors.unit = { key: 'mv.init.error.unit' };
-    if (n.kind === 'individual' && !body.person_id) n.errors.person = { key: 'mv.error.required' };
+    if (n.kind === 'individual' && !(Number.isInteger(body.person_id) && body.person_id > 0)) n.errors.person = { key: 'mv.error.number' };
     if (!body.form) n.errors.form = { key: 'mv.error.required' };
     if (!Number.isInteger(body.candidate_year)) n.errors.year = { key: 'mv.error.number' };
     if (body.summary.length < 10) n.errors.summary = { key: 'mv.init.error.text' };
@@ -420,7 +432,7 @@ export class NominationView extends PartsView {
     return card('nm-ballot', t('nm.ballot'), h('a', { class: 'card__link', href: ballotHref(b.id) }, t('nm.open_ballot_page')),
       h('dl', { class: 'facts' },
         h('div', null, h('dt', null, t('col.status')), h('dd', null, pill(closed ? 'closed' : 'active', word('nm.ballot_status', b.status)))),
-        h('div', null, h('dt', null, t('nm.threshold')), h('dd', null, t('nm.threshold_text', { pct: b.threshold, base: word('nm.base', b.base) }))),
+        h('div', null, h('dt', null, t('nm.threshold')), h('dd', null, t('nm.threshold_text', { pct: thresholdOf(b).pct, base: word('nm.base', thresholdOf(b).base) }))),
         closed ? h('div', null, h('dt', null, t('nm.tally')), h('dd', null, t('nm.tally_text', { yes: b.yes, no: b.no, abstain: b.abstain }))) : null,
         closed ? h('div', null, h('dt', null, t('nm.outcome')), h('dd', null, b.passed ? pill('active', t('nm.passed')) : pill('revoked', t('nm.not_passed')))) : null));
   }
@@ -612,7 +624,7 @@ export class BallotView extends PartsView {
   render(el) {
     const b = this.b;
     const back = this.ctx.user.role === 'reviewer' ? crumb('#/reviews', t('rv.title')) : crumb('#/movement', t('mv.title'));
-    this.renderParts(el, pageHead(this.title(), t('nm.ballot_subtitle', { round: b.round || '' }), null, [back, crumb(null, this.title())],
+    this.renderParts(el, pageHead(this.title(), t('nm.ballot_subtitle', { round: roundName(b) }), null, [back, crumb(null, this.title())],
       h('div', { class: 'page-meta' }, pill(b.status === 'open' ? 'active' : 'closed', word('nm.ballot_status', b.status)),
         b.secret ? pill('inactive', t('nm.secret')) : null)));
   }
@@ -625,7 +637,7 @@ export class BallotView extends PartsView {
       message(c.msg),
       h('dl', { class: 'facts' },
         h('div', null, h('dt', null, t('nm.closes')), h('dd', null, b.closes_at ? time(b.closes_at) : t('common.none'))),
-        h('div', null, h('dt', null, t('nm.threshold')), h('dd', null, t('nm.threshold_text', { pct: b.threshold, base: word('nm.base', b.base) }))),
+        h('div', null, h('dt', null, t('nm.threshold')), h('dd', null, t('nm.threshold_text', { pct: thresholdOf(b).pct, base: word('nm.base', thresholdOf(b).base) }))),
         h('div', null, h('dt', null, t('nm.turnout')), h('dd', null, t('nm.turnout_text', { voted: b.voted, members: b.members }))),
         h('div', null, h('dt', null, t('nm.you_voted')), h('dd', null, b.you_voted ? t('nm.voted_yes') : t('nm.voted_no')))),
       b.you_voted ? h('p', { class: 'notice notice--success', id: 'bl-voted' }, t('nm.vote_recorded')) : null,
@@ -637,7 +649,7 @@ export class BallotView extends PartsView {
   drawVote() {
     const v = this.v;
     const items = (this.b.items || []).map((it) => {
-      const n = it.nomination || {};
+      const n = it.nomination || { id: it.nomination_id };
       const id = `bv-${n.id}`;
       const err = v.errors[n.id];
       return h('fieldset', { class: 'field choice vote', 'aria-describedby': err ? `${id}-error` : null },
@@ -664,14 +676,14 @@ export class BallotView extends PartsView {
     v.msg = null;
     const choices = [];
     for (const it of this.b.items || []) {
-      const n = it.nomination || {};
+      const n = it.nomination || { id: it.nomination_id };
       const picked = CHOICES.find((ch) => (this.find('vote', `bv-${n.id}-${ch}`) || {}).checked);
       if (!picked) v.errors[n.id] = { key: 'nm.error.choice' };
       else choices.push({ nomination: n.id, choice: picked });
     }
-    const first = (this.b.items || []).find((it) => v.errors[(it.nomination || {}).id]);
-    if (first) {
-      if (this.redraw('vote')) this.focus('vote', `bv-${first.nomination.id}-yes`);
+    const first = (this.b.items || []).map((it) => (it.nomination || { id: it.nomination_id }).id).find((id) => v.errors[id]);
+    if (first !== undefined) {
+      if (this.redraw('vote')) this.focus('vote', `bv-${first}-yes`);
       return;
     }
     const button = this.find('vote', 'bv-submit');
@@ -703,11 +715,15 @@ export class BallotView extends PartsView {
   async onClose(button) {
     const c = this.c;
     if (c.busy) return;
-    if (!(await this.confirm({ heading: t('nm.close_title'), text: t('nm.close_text'), action: t('nm.close_ballot') }, button))) return;
+    const b = this.b;
+    const early = b.voted < b.members && (!b.closes_at || Date.now() < new Date(b.closes_at).getTime());
+    const text = early ? `${t('nm.close_text')} ${t('nm.close_early', { voted: b.voted, members: b.members })}` : t('nm.close_text');
+    if (!(await this.confirm({ heading: t('nm.close_title'), text, action: t('nm.close_ballot') }, button))) return;
     c.busy = true;
     setBusy(button, true, 'nm.closing');
     try {
-      this.b = await api.closeBallot(this.id);
+      await api.closeBallot(this.id, early);
+      this.b = await api.ballot(this.id);
       c.msg = { key: 'nm.ballot_closed', kind: 'success' };
     } catch (err) {
       if (err.status === 401) return;
@@ -723,7 +739,7 @@ export class BallotView extends PartsView {
 
   drawTally() {
     const rows = (this.b.items || []).map((it) => {
-      const n = it.nomination || {};
+      const n = it.nomination || { id: it.nomination_id };
       return h('tr', null,
         h('th', { scope: 'row', class: 'cell-main' }, h('a', { class: 'cell-link', href: nominationHref(n.id) }, subjectName(n)), h('span', { class: 'cell-sub' }, formName(n))),
         h('td', { 'data-label': t('nm.choice.yes') }, num(it.yes)),
@@ -732,7 +748,7 @@ export class BallotView extends PartsView {
         h('td', { 'data-label': t('nm.outcome') }, it.passed ? pill('active', t('nm.passed')) : pill('revoked', t('nm.not_passed'))));
     });
     return card('bl-tally', t('nm.tally'), null,
-      h('p', { class: 'card__intro' }, t('nm.tally_intro', { pct: this.b.threshold, base: word('nm.base', this.b.base), members: this.b.members, voted: this.b.voted })),
+      h('p', { class: 'card__intro' }, t('nm.tally_intro', { pct: thresholdOf(this.b).pct, base: word('nm.base', thresholdOf(this.b).base), members: this.b.members, voted: this.b.voted })),
       table('bl-tally', [t('nm.subject'), t('nm.choice.yes'), t('nm.choice.no'), t('nm.choice.abstain'), t('nm.outcome')], rows));
   }
 }

@@ -34,6 +34,7 @@ function syncLangButtons() {
 
 function isOpen(p) {
   if (!p) return false;
+  if (typeof p.open === 'boolean') return p.open;
   const now = Date.now();
   return new Date(p.from).getTime() <= now && now <= new Date(p.until).getTime() + 86400000;
 }

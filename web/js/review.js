@@ -233,7 +233,7 @@ export class ReviewEntryView extends PartsView {
     });
     const status = cardStatus(sc.status, e.assignment);
     return card('rv-card', t('rv.scorecard'), status,
-      message(s.msg),
+      locked ? null : message(s.msg),
       locked && e.assignment === 'recused' ? h('p', { class: 'notice' }, t('rv.recused_text')) : null,
       locked && sc.status === 'submitted' ? h('p', { class: 'notice notice--success' }, t('rv.submitted_text')) : null,
       h('form', { class: 'form', novalidate: true, 'aria-labelledby': 'rv-card', onsubmit: (ev) => { ev.preventDefault(); this.onSave(false); } },
@@ -538,7 +538,7 @@ export class RoundView extends PartsView {
       h('th', { scope: 'row', class: 'cell-main' }, r.username),
       h('td', { 'data-label': t('rv.col.scorecards') }, num(r.scorecards)),
       h('td', { 'data-label': t('rv.col.mean') }, num(r.mean, 2)),
-      h('td', { 'data-label': t('rv.col.offset') }, `${r.offset > 0 ? '+' : ''}${num(r.offset, 2)}`,
+      h('td', { 'data-label': t('rv.col.offset') }, Math.abs(r.offset) < 0.005 ? num(0) : `${r.offset > 0 ? '+' : ''}${num(r.offset, 2)}`,
         h('span', { class: 'cell-sub' }, t(r.offset < -0.25 ? 'rv.harsh' : r.offset > 0.25 ? 'rv.lenient' : 'rv.fair')))));
     return card('rd-reviewers', t('rv.reviewers'), null,
       h('p', { class: 'card__intro' }, t('rv.reviewers_intro')),
