@@ -34,7 +34,7 @@ const COUNCIL = ['reviewer', ...REVIEWERS.map(([u]) => u)];
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 // What the tests share, in order.
-const state = { round: 'V1', entry: null, nomination: null, ballot: null };
+const state = { round: 'V1', scorer: null, entry: null, nomination: null, ballot: null };
 
 const open = (opts) => pages.open(opts);
 const close = (page) => pages.close(page);
@@ -194,20 +194,31 @@ test('the Ministry opens a review round with its council; every entry is assigne
 });
 
 test('a reviewer scores an entry beside its evidence: the scale is checked, a draft, then one submission', async () => {
-  const page = await as('rv.a');
+  // A member assigned to the Hà Nội Department (the assignment is deterministic).
+  for (const [name] of REVIEWERS) {
+    const q = await (await server.login(name)).get('/api/v1/reviews');
+    const a = q.body.assignments.find((x) => x.unit === UNIT);
+    if (a) {
+      state.scorer = name;
+      state.entry = a.entry;
+      break;
+    }
+  }
+  assert.ok(state.scorer, 'some member reviews the Hà Nội Department');
+  const page = await as(state.scorer);
   try {
     await nav(page).getByRole('link', { name: 'Chấm điểm và bỏ phiếu' }).click();
     await h1(page, 'Chấm điểm và bỏ phiếu');
     assert.equal(await nav(page).getByRole('link', { name: 'Văn bằng số' }).count(), 0);
-    const q = await (await server.login('rv.a')).get('/api/v1/reviews');
-    const mine = q.body.assignments.find((a) => a.unit === UNIT) || q.body.assignments[0];
-    state.entry = mine.entry;
-    await page.locator('#rv-queue').locator('xpath=ancestor::section[1]').locator(`a[href="#/reviews/${mine.entry}"]`).click();
+    await page.locator('#rv-queue').locator('xpath=ancestor::section[1]').locator(`a[href="#/reviews/${state.entry}"]`).click();
     await page.getByRole('heading', { name: 'Phiếu chấm' }).waitFor();
-    if (mine.unit === UNIT) {
-      // The evidence beside the scorecard: the report's value and its file.
-      await page.locator('#rv-evidence').locator('xpath=ancestor::section[1]').locator('a[href^="/api/v1/evidence/"]').first().waitFor();
-    }
+    // The evidence beside the scorecard: the report's value, its file (downloadable), the computed indicators.
+    const evidence = page.locator('#rv-evidence').locator('xpath=ancestor::section[1]');
+    await evidence.getByText('Theo báo cáo của các trường').waitFor();
+    const href = await evidence.locator('a[href^="/api/v1/evidence/"]').first().getAttribute('href');
+    const file = await page.request.get(server.base + href);
+    assert.equal(file.status(), 200);
+    assert.deepEqual(Buffer.from(await file.body()), PDF);
     await page.getByLabel(/Điểm “Hiệu quả”/).fill('11');
     await page.getByRole('button', { name: 'Lưu nháp' }).click();
     await page.locator('#sc-effectiveness-error').getByText('Điểm phải từ 0 đến 10.').waitFor();
@@ -474,7 +485,7 @@ test('the movement pages switch to English and fit a phone without horizontal sc
   } finally {
     await close(page);
   }
-  const rv = await as('rv.a', PHONE);
+  const rv = await as(state.scorer, PHONE);
   try {
     await rv.goto(`${server.base}/#/reviews`);
     await h1(rv, 'Chấm điểm và bỏ phiếu');
