@@ -561,13 +561,14 @@ export class NominationView extends PartsView {
     }
     if (!this.el || !this.el.isConnected) return;
     if (ok) {
+      const done = a.msg;
+      a.msg = null;
       await this.load();
       this.render(this.el);
       const first = this.parts.facts;
-      if (first) first.insertBefore(message(a.msg), first.querySelector('dl'));
+      if (first) first.insertBefore(message(done), first.querySelector('dl'));
       this.focus('facts', 'nm-facts');
-      this.say(a.msg);
-      a.msg = null;
+      this.say(done);
       return;
     }
     if (this.redraw('actions')) this.focus('actions', 'nm-actions');

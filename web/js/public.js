@@ -40,8 +40,9 @@ function isOpen(p) {
 }
 
 function formOf(id) {
-  if (!state.forms.has(id)) state.forms.set(id, { busy: false, msg: null, errors: {} });
-  return state.forms.get(id);
+  const key = String(id);
+  if (!state.forms.has(key)) state.forms.set(key, { busy: false, msg: null, errors: {} });
+  return state.forms.get(key);
 }
 
 function drawItem(n) {
