@@ -580,7 +580,8 @@ export class NominationView extends PartsView {
     return card('nm-steps', t('nm.steps'), count(t('nm.steps_count', { count: steps.length })),
       h('ol', { class: 'timeline' }, steps.map((s) => h('li', { class: 'timeline__item' },
         h('span', { class: 'timeline__what' }, word('nm.step', s.action)),
-        h('span', { class: 'cell-sub' }, time(s.at), ' · ', s.actor)))));
+        h('span', { class: 'cell-sub' }, time(s.at), ' · ', s.actor),
+        s.note && s.action !== 'propose' && s.action !== 'credential' ? h('span', { class: 'cell-sub' }, s.note) : null))));
   }
 }
 
