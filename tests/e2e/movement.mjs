@@ -16,7 +16,7 @@ import path from 'node:path';
 import { test, assert } from '../lib/harness.mjs';
 import { seededStore, Server, PASSWORD, ROOT, cli, dbExec } from '../lib/server.mjs';
 import {
-  loadChromium, runSuite, PHONE, noProblems, shot, signIn, noHorizontalScroll,
+  loadChromium, runSuite, PHONE, noProblems, shot, signIn, noHorizontalScroll, smallTargets,
 } from './browser.mjs';
 
 const SUITE = 'e2e-movement';
@@ -289,6 +289,53 @@ test('the chair reads the four aggregations side by side, by group, with the awa
   }
 });
 
+test('a unit submits an initiative with evidence; another unit finds it without accents and records its adoption', async () => {
+  const page = await as('hanoi.admin');
+  try {
+    await nav(page).getByRole('link', { name: 'Sáng kiến' }).click();
+    await h1(page, 'Sáng kiến, mô hình hay');
+    const form = page.locator('#init-create').locator('xpath=ancestor::section[1]');
+    await form.getByRole('button', { name: 'Gửi sáng kiến' }).click();
+    await form.getByText('Cần ít nhất một tệp minh chứng.').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'ic-title');
+    await form.getByLabel('Tên sáng kiến').fill('Học bạ số liên thông toàn thành phố');
+    await form.getByLabel('Tác giả').fill('Nguyễn Văn Bình, Lê Thu Trang');
+    await form.getByLabel('Vấn đề cần giải quyết').fill('Học bạ giấy thất lạc khi học sinh chuyển trường.');
+    await form.getByLabel('Giải pháp').fill('Cấp học bạ số ký số cho mọi học sinh, tra cứu liên thông.');
+    await form.getByLabel('Kết quả đạt được').fill('Toàn bộ học sinh THPT có học bạ số trong năm 2026.');
+    await page.setInputFiles('#ic-file', { name: 'sang-kien.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await form.getByRole('link', { name: 'sang-kien.pdf' }).waitFor();
+    await form.getByRole('button', { name: 'Gửi sáng kiến' }).click();
+    await h1(page, 'Học bạ số liên thông toàn thành phố');
+    await page.locator('#view').getByText('Nguyễn Văn Bình, Lê Thu Trang').waitFor();
+    // The author's unit does not adopt its own initiative.
+    assert.equal(await page.locator('#init-adopt').count(), 0);
+    noProblems(page);
+  } finally {
+    await close(page);
+  }
+  const hcm = await as('hcm.admin');
+  try {
+    await hcm.goto(`${server.base}/#/initiatives`);
+    await hcm.getByLabel('Từ khóa trong tên').fill('hoc ba so lien thong');
+    await hcm.getByRole('button', { name: 'Tìm', exact: true }).click();
+    await hcm.waitForURL(/q=hoc/);
+    await hcm.getByRole('link', { name: 'Học bạ số liên thông toàn thành phố' }).click();
+    await h1(hcm, 'Học bạ số liên thông toàn thành phố');
+    const adopt = hcm.locator('#init-adopt').locator('xpath=ancestor::section[1]');
+    await hcm.setInputFiles('#ia-file', { name: 'ap-dung.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await adopt.getByRole('link', { name: 'ap-dung.pdf' }).waitFor();
+    await adopt.getByLabel('Ghi chú').fill('Áp dụng tại 20 trường THPT');
+    await adopt.getByRole('button', { name: 'Ghi nhận áp dụng' }).click();
+    const list = hcm.locator('#init-adoptions').locator('xpath=ancestor::section[1]');
+    await list.getByText('Sở Giáo dục và Đào tạo Thành phố Hồ Chí Minh').waitFor();
+    await list.getByText('1 đơn vị đã áp dụng').waitFor();
+    noProblems(hcm);
+  } finally {
+    await close(hcm);
+  }
+});
+
 test('the unit nominates itself and sees the eligibility verdict explained', async () => {
   const page = await as('hanoi.admin');
   try {
@@ -413,6 +460,7 @@ test('the Ministry posts the nomination; a member of the public comments on the 
     await item.getByRole('button', { name: 'Gửi góp ý' }).click();
     await item.getByText('Cảm ơn bạn. Góp ý đã được ghi nhận và chuyển đến hội đồng.').waitFor();
     await noHorizontalScroll(pub, 'public page on a phone');
+    assert.deepEqual(await smallTargets(pub), [], 'small touch targets on the public page');
     await shot(pub, 'movement-public-phone.png', { fullPage: true });
     // English.
     await pub.getByRole('button', { name: 'English' }).click();
@@ -442,7 +490,7 @@ test('the Ministry submits the nomination, records the decision, and the award c
     await confirmDialog(page, 'Ghi nhận quyết định');
     await page.locator('#view').getByText('Đã ghi nhận quyết định và cấp chứng nhận khen thưởng.').waitFor();
     await page.locator('#view').getByText('Đã có quyết định').first().waitFor();
-    await page.locator('#view').getByText('1234/QĐ-BGDĐT').waitFor();
+    await page.locator('#nm-decision').locator('xpath=ancestor::section[1]').getByText('1234/QĐ-BGDĐT').waitFor();
     await shot(page, 'movement-nomination.png', { fullPage: true });
     const link = page.locator('#nm-credential');
     await link.click();
@@ -472,6 +520,7 @@ test('the movement pages switch to English and fit a phone without horizontal sc
       await page.goto(`${server.base}/${hash}`);
       await h1(page, heading);
       await noHorizontalScroll(page, hash);
+      assert.deepEqual(await smallTargets(page), [], `small touch targets on ${hash}`);
     }
     await shot(page, 'movement-campaign-phone.png', { fullPage: true });
     await page.locator('#user-menu-button').click();
@@ -496,6 +545,7 @@ test('the movement pages switch to English and fit a phone without horizontal sc
     await rv.goto(`${server.base}/#/reviews/${state.entry}`);
     await rv.getByRole('heading', { name: 'Phiếu chấm' }).waitFor();
     await noHorizontalScroll(rv, 'scorecard on a phone');
+    assert.deepEqual(await smallTargets(rv), [], 'small touch targets on the scorecard');
     noProblems(rv);
   } finally {
     await close(rv);
