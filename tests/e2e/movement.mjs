@@ -162,13 +162,46 @@ test('the Ministry sees coverage and the report in its queue, and accepts it', a
     // Returning needs a comment.
     await page.getByRole('button', { name: 'Trả lại để sửa' }).click();
     await page.locator('#rep-review-comment-error').getByText('Vui lòng ghi rõ nội dung cần sửa.').waitFor();
-    await page.getByLabel('Ý kiến').fill('Báo cáo đầy đủ, minh chứng rõ.');
-    await page.getByRole('button', { name: 'Chấp nhận' }).click();
-    await page.locator('#view').getByText('Đã chấp nhận báo cáo.').waitFor();
-    await page.locator('#rep-status').locator('xpath=ancestor::section[1]').getByText('Đã chấp nhận', { exact: true }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'rep-review-comment');
+    await page.getByLabel('Ý kiến').fill('Đề nghị bổ sung ghi chú nguồn số liệu 6 tháng.');
+    await page.getByRole('button', { name: 'Trả lại để sửa' }).click();
+    await page.locator('#view').getByText('Đã trả lại báo cáo để đơn vị sửa.').waitFor();
     noProblems(page);
   } finally {
     await close(page);
+  }
+
+  // The unit reads the comment, corrects the draft and submits version 2.
+  const unit = await as('hanoi.admin');
+  try {
+    await unit.goto(`${server.base}/#/movement/${CODE}/units/${UNIT}/reports/2026-S1`);
+    await unit.locator('#rep-comment').getByText('Đề nghị bổ sung ghi chú nguồn số liệu 6 tháng.').waitFor();
+    await unit.getByRole('heading', { name: 'Sửa báo cáo' }).waitFor();
+    assert.equal(await unit.locator('#rv-BD-NLS-value').inputValue(), '55', 'the draft is kept');
+    await unit.locator('#rv-BD-NLS-note').fill('Theo báo cáo của các trường, tổng hợp ngày 05/07/2026');
+    await unit.getByRole('button', { name: 'Gửi báo cáo' }).click();
+    await unit.locator('#view').getByText('Đã gửi báo cáo, phiên bản 2.').waitFor();
+    // Every version stays readable.
+    const versions = unit.locator('#rep-versions').locator('xpath=ancestor::section[1]');
+    await versions.getByText('2 phiên bản').waitFor();
+    await versions.locator('summary').filter({ hasText: 'Phiên bản 1' }).click();
+    await versions.getByText('Theo báo cáo của các trường', { exact: true }).waitFor();
+    noProblems(unit);
+  } finally {
+    await close(unit);
+  }
+
+  const again = await as('admin');
+  try {
+    await again.goto(`${server.base}/#/movement/${CODE}/units/${UNIT}/reports/2026-S1`);
+    await h1(again, 'Báo cáo 6 tháng đầu năm 2026');
+    await again.getByLabel('Ý kiến').fill('Báo cáo đầy đủ, minh chứng rõ.');
+    await again.getByRole('button', { name: 'Chấp nhận' }).click();
+    await again.locator('#view').getByText('Đã chấp nhận báo cáo.').waitFor();
+    await again.locator('#rep-status').locator('xpath=ancestor::section[1]').getByText('Đã chấp nhận', { exact: true }).waitFor();
+    noProblems(again);
+  } finally {
+    await close(again);
   }
 });
 
@@ -237,6 +270,20 @@ test('a reviewer scores an entry beside its evidence: the scale is checked, a dr
     await page.locator('#view').getByText('Phiếu chấm đã nộp, không sửa được nữa.').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Nộp phiếu chấm' }).count(), 0);
     await shot(page, 'movement-scorecard.png', { fullPage: true });
+
+    // Another entry: the member recuses itself with a reason; a free member takes its place.
+    const q = await (await server.login(state.scorer)).get('/api/v1/reviews');
+    const other = q.body.assignments.find((a) => a.entry !== state.entry && a.assignment === 'assigned');
+    await page.goto(`${server.base}/#/reviews/${other.entry}`);
+    await page.getByRole('heading', { name: 'Xin rút khỏi hồ sơ' }).waitFor();
+    await page.getByLabel('Lý do').fill('x');
+    await page.getByRole('button', { name: 'Xin rút', exact: true }).click();
+    await page.locator('#rc-reason-error').getByText('Vui lòng nêu lý do (ít nhất 5 ký tự).').waitFor();
+    await page.getByLabel('Lý do').fill('Tôi từng công tác tại đơn vị này');
+    await page.getByRole('button', { name: 'Xin rút', exact: true }).click();
+    await confirmDialog(page, 'Xin rút');
+    await page.locator('#view').getByText('Bạn đã xin rút khỏi hồ sơ này; một thành viên khác đã được giao thay.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Nộp phiếu chấm' }).count(), 0);
     noProblems(page);
   } finally {
     await close(page);

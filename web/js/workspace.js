@@ -529,7 +529,8 @@ export class ReportView extends PartsView {
       const ind = inds.get(v.indicator) || { code: v.indicator, name: v.indicator };
       return h('tr', null,
         h('th', { scope: 'row', class: 'cell-main' }, loc(ind), h('span', { class: 'cell-sub' }, h('span', { class: 'code' }, v.indicator))),
-        h('td', { 'data-label': t('mv.rep.value') }, v.value === null || v.value === undefined ? t('mv.rep.no_data') : num(v.value, 2), ' ', word('mv.iunit_short', ind.unit)),
+        h('td', { 'data-label': t('mv.rep.value') }, v.value === null || v.value === undefined ? t('mv.rep.no_data') : num(v.value, 2), ' ', word('mv.iunit_short', ind.unit),
+          v.note ? h('span', { class: 'cell-sub' }, v.note) : null),
         h('td', { 'data-label': t('mv.rep.source') }, v.computed ? t('mv.rep.computed') : t('mv.rep.reported')),
         h('td', { 'data-label': t('mv.rep.evidence') }, v.computed ? t('common.none') : evidenceLinks(v.evidence, this.names)));
     });
