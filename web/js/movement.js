@@ -8,7 +8,7 @@
 // Each view keeps its data and what was typed, so it can be drawn again after a change of language.
 
 import { api, links } from './api.js';
-import { h, unitHref } from './dom.js';
+import { h } from './dom.js';
 import { currentLang, formatDay, locale, t, word } from './i18n.js';
 import { PartsView, dropZone, field, message, msgText, requestError, setBusy, time } from './ui.js';
 import { MessageView, provinceName, title } from './views.js';
@@ -567,7 +567,7 @@ export class DashboardView extends PartsView {
     const provinces = [...this.ctx.provinces.values()];
     const option = (value, label, cur) => h('option', { value, selected: value === cur }, label);
     const rows = (cov.units || []).map((u) => h('tr', null,
-      h('th', { scope: 'row', class: 'cell-main' }, h('a', { class: 'cell-link', href: unitHref(u.code) }, u.name),
+      h('th', { scope: 'row', class: 'cell-main' }, h('a', { class: 'cell-link', href: workspaceHref(this.code, u.code) }, u.name),
         h('span', { class: 'cell-sub' }, h('span', { class: 'code' }, u.code))),
       h('td', { 'data-label': t('col.type') }, word('type', u.type)),
       h('td', { 'data-label': t('col.province') }, provinceName(this.ctx, u.province) || t('common.none'))));
