@@ -12,6 +12,7 @@
 //   cd tests/e2e && npm ci          (once)
 //   EDX_BIN=build/edudx node tests/e2e/movement.mjs
 // Screenshots go to test-out/e2e/ under the repository root.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, assert } from '../lib/harness.mjs';
 import { seededStore, Server, PASSWORD, ROOT, cli, dbExec } from '../lib/server.mjs';
@@ -57,6 +58,32 @@ async function confirmDialog(page, action) {
 
 // ---- tests ------------------------------------------------------------------------------
 
+test('the Ministry defines a campaign by pasting its JSON: a bad definition names the field, a good one is created', async () => {
+  const seed = JSON.parse(readFileSync(path.join(ROOT, 'data/movement/campaign-2025-2030.json'), 'utf8'));
+  const def = { ...seed, code: 'TD-THU-NGHIEM', name: 'Phong trào thử nghiệm', name_en: 'A trial campaign', kind: 'thematic' };
+  const bad = { ...def, criteria: def.criteria.map((c, i) => (i === 0 ? { ...c, weight: 0.9 } : c)) };
+  const page = await as('admin');
+  try {
+    await page.goto(`${server.base}/#/movement`);
+    await h1(page, 'Phong trào thi đua');
+    const form = page.locator('#mv-create').locator('xpath=ancestor::section[1]');
+    await form.getByLabel('Định nghĩa (JSON)').fill('{"code": ');
+    await form.getByRole('button', { name: 'Tạo phong trào' }).click();
+    await form.getByText(/Nội dung không phải JSON hợp lệ/).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'mv-create-text');
+    await form.getByLabel('Định nghĩa (JSON)').fill(JSON.stringify(bad, null, 2));
+    await form.getByRole('button', { name: 'Tạo phong trào' }).click();
+    await form.getByText(/Định nghĩa chưa hợp lệ ở mục criteria/).waitFor();
+    await form.getByLabel('Định nghĩa (JSON)').fill(JSON.stringify(def, null, 2));
+    await form.getByRole('button', { name: 'Tạo phong trào' }).click();
+    await h1(page, 'Phong trào thử nghiệm');
+    await page.getByText('Thi đua chuyên đề').first().waitFor();
+    noProblems(page);
+  } finally {
+    await close(page);
+  }
+});
+
 test('a unit admin finds the movement in the side navigation, registers the unit and pledges targets', async () => {
   const page = await as('hanoi.admin');
   try {
@@ -66,7 +93,7 @@ test('a unit admin finds the movement in the side navigation, registers the unit
     assert.equal(await page.evaluate(() => document.activeElement.id), 'page-title', 'focus on the new heading');
     // Reviewers' and credentials' entries follow the role.
     assert.equal(await nav(page).getByRole('link', { name: 'Chấm điểm và bỏ phiếu' }).count(), 0);
-    await page.getByRole('link', { name: 'Cả nước thi đua đổi mới sáng tạo và chuyển đổi số' }).click();
+    await page.getByRole('link', { name: 'Cả nước thi đua đổi mới sáng tạo và chuyển đổi số', exact: true }).click();
     await h1(page, 'Cả nước thi đua đổi mới sáng tạo và chuyển đổi số');
     await page.getByRole('heading', { name: 'Tiêu chí chấm điểm' }).waitFor();
     await page.locator('#view').getByText('Hiệu quả').first().waitFor();
