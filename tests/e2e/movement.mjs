@@ -363,6 +363,38 @@ test('the chair reads the four aggregations side by side, by group, with the awa
   }
 });
 
+test('in a blind round the reviewer sees an entry number, neither the unit nor its evidence', async () => {
+  const admin = await server.login('admin');
+  const r = await admin.post(`/api/v1/campaigns/${CODE}/rounds`, {
+    code: 'V2', name: 'Vòng chung khảo', stage: 'final', blind: true,
+    members: [{ username: 'reviewer', role: 'chair' }, ...REVIEWERS.map(([username]) => ({ username, role: 'member' }))],
+    entries: [UNIT],
+  });
+  assert.equal(r.status, 201, r.text);
+  const entry = r.body.entries[0].entry;
+  let member = null;
+  for (const [name] of REVIEWERS) {
+    const q = await (await server.login(name)).get('/api/v1/reviews');
+    if (q.body.assignments.some((a) => a.entry === entry)) member = member || name;
+  }
+  const page = await as(member);
+  try {
+    await page.goto(`${server.base}/#/reviews`);
+    await h1(page, 'Chấm điểm và bỏ phiếu');
+    const queue = page.locator('#rv-queue').locator('xpath=ancestor::section[1]');
+    const link = queue.locator(`a[href="#/reviews/${entry}"]`);
+    assert.equal((await link.textContent()).trim(), `Hồ sơ số ${entry}`);
+    await link.click();
+    await page.locator('#view').getByText('Vòng chấm ẩn danh: tên và minh chứng của đơn vị được ẩn, chỉ hiện số hồ sơ.').waitFor();
+    await h1(page, `Hồ sơ số ${entry}`);
+    assert.equal(await page.locator('#view').getByText('Hà Nội').count(), 0, 'no trace of the unit');
+    assert.equal(await page.locator('#view a[href^="/api/v1/evidence/"]').count(), 0, 'no evidence links');
+    noProblems(page);
+  } finally {
+    await close(page);
+  }
+});
+
 test('a unit submits an initiative with evidence; another unit finds it without accents and records its adoption', async () => {
   const page = await as('hanoi.admin');
   try {
