@@ -461,7 +461,13 @@ test('the unit nominates itself and sees the eligibility verdict explained', asy
     await el.getByText(/Quy định minister_certificate/).first().waitFor();
     await el.getByText(/Căn cứ:/).first().waitFor();
     await page.locator('#view').getByText('Đã đề nghị').first().waitFor();
-    await page.getByRole('link', { name: 'Hồ sơ điện tử (PDF)' }).waitFor();
+    // The dossier downloads: a PDF and a ZIP of the evidence.
+    for (const [name, type] of [['Hồ sơ điện tử (PDF)', /application\/pdf/], ['Minh chứng (ZIP)', /application\/zip/]]) {
+      const href = await page.getByRole('link', { name }).getAttribute('href');
+      const res = await page.request.get(server.base + href);
+      assert.equal(res.status(), 200, `${name}: ${res.status()}`);
+      assert.match(res.headers()['content-type'] || '', type);
+    }
     noProblems(page);
   } finally {
     await close(page);
