@@ -644,6 +644,21 @@ test('the movement pages switch to English and fit a phone without horizontal sc
     await h1(page, 'Dashboard');
     await page.getByRole('heading', { name: 'Reports by period and status' }).waitFor();
     await noHorizontalScroll(page, 'dashboard in English');
+    // Every page in English: no string missing (a missing one warns in the console).
+    for (const [hash, heading] of [
+      [`#/movement/${CODE}/units/${UNIT}/reports/2026-S1`, 'Report for First half of 2026'],
+      [`#/movement/${CODE}/units/${UNIT}`, 'Sở Giáo dục và Đào tạo Hà Nội'],
+      [`#/movement/${CODE}/rounds/${state.round}?group=province&places=1`, 'Vòng chấm điểm sơ kết 2027'],
+      [`#/movement/${CODE}/nominations`, 'Nominations'],
+      [`#/nominations/${state.nomination}`, 'Sở Giáo dục và Đào tạo Hà Nội'],
+      [`#/ballots/${encodeURIComponent(state.ballot)}`, /Nomination ballot|Bỏ phiếu/],
+      ['#/initiatives', 'Initiatives and good models'],
+      ['#/movement', 'Emulation movement'],
+    ]) {
+      await page.goto(`${server.base}/${hash}`);
+      await h1(page, heading);
+      await noHorizontalScroll(page, `${hash} in English`);
+    }
     noProblems(page);
   } finally {
     await close(page);
