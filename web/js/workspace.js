@@ -529,7 +529,7 @@ export class ReportView extends PartsView {
       const ind = inds.get(v.indicator) || { code: v.indicator, name: v.indicator };
       return h('tr', null,
         h('th', { scope: 'row', class: 'cell-main' }, loc(ind), h('span', { class: 'cell-sub' }, h('span', { class: 'code' }, v.indicator))),
-        h('td', { 'data-label': t('mv.rep.value') }, v.value === null || v.value === undefined ? t('mv.rep.no_data') : num(v.value, 2), ' ', word('mv.iunit_short', ind.unit),
+        h('td', { 'data-label': t('mv.rep.value') }, v.value === null || v.value === undefined ? t('mv.rep.no_data') : `${num(v.value, 2)} ${word('mv.iunit_short', ind.unit)}`.trim(),
           v.note ? h('span', { class: 'cell-sub' }, v.note) : null),
         h('td', { 'data-label': t('mv.rep.source') }, v.computed ? t('mv.rep.computed') : t('mv.rep.reported')),
         h('td', { 'data-label': t('mv.rep.evidence') }, v.computed ? t('common.none') : evidenceLinks(v.evidence, this.names)));
@@ -547,7 +547,7 @@ export class ReportView extends PartsView {
   drawVersions() {
     const list = [...this.rep.versions].reverse();
     return card('rep-versions', t('mv.rep.versions'), count(t('mv.rep.versions_count', { count: list.length })),
-      h('ul', { class: 'versions' }, list.map((v) => {
+      h('ul', { class: 'plain-list versions' }, list.map((v) => {
         const loaded = this.versions.get(v.version);
         const det = h('details', { class: 'more', open: Boolean(loaded) },
           h('summary', null, t('mv.rep.version', { n: v.version }), ' · ', time(v.submitted_at), ' · ', v.submitted_by),
