@@ -99,7 +99,7 @@ fi
 # A throwaway PostgreSQL cluster for the suites that need one.
 PGDIR=$(mktemp -d /tmp/edx-pg.XXXXXX)
 PGURI=""
-if want api-postgres || want multi-instance || want credentials-postgres || want movement-postgres || want review-postgres; then
+if want api-postgres || want multi-instance || want credentials-postgres || want movement-postgres || want review-postgres || want nominations-postgres; then
     export EDX_PG_PORT=${EDX_PG_PORT:-$((50000 + RANDOM % 10000))}
     if PGURI=$(tests/pg.sh start "$PGDIR" 2>"$OUT/pg.log"); then
         echo "PostgreSQL test cluster: $PGURI"
@@ -156,6 +156,16 @@ if [ -f tests/api/review.mjs ]; then
             suite review-postgres env EDX_TEST_PG="$PGURI" EDX_SUITE_NAME=review-postgres node tests/api/review.mjs
         else
             record review-postgres /dev/null 1
+        fi
+    fi
+fi
+if [ -f tests/api/nominations.mjs ]; then
+    suite nominations node tests/api/nominations.mjs
+    if want nominations-postgres; then
+        if [ -n "$PGURI" ]; then
+            suite nominations-postgres env EDX_TEST_PG="$PGURI" EDX_SUITE_NAME=nominations-postgres node tests/api/nominations.mjs
+        else
+            record nominations-postgres /dev/null 1
         fi
     fi
 fi

@@ -362,3 +362,10 @@ int edx_evidence_get(edx_db *db, edx_arena *a, const edx_principal *p, const edx
     out->data = buf;
     return 0;
 }
+
+edx_evidence_cfg edx_evidence_cfg_for(const char *dir, size_t max_upload)
+{
+    edx_evidence_cfg e = {dir ? dir : "var/evidence", EDX_EVIDENCE_MAX_DEFAULT};
+    if (max_upload < e.max_bytes) e.max_bytes = max_upload;
+    return e;
+}

@@ -90,6 +90,10 @@ typedef struct edx_evidence_cfg {
     size_t max_bytes; /* largest file accepted */
 } edx_evidence_cfg;
 
+/* The evidence settings of a server: folder `dir` (NULL: var/evidence), files up to the
+ * smaller of EDX_EVIDENCE_MAX_DEFAULT and `max_upload`. */
+edx_evidence_cfg edx_evidence_cfg_for(const char *dir, size_t max_upload);
+
 #define EDX_EVIDENCE_MAX_DEFAULT (20u << 20)
 
 /*

@@ -235,10 +235,7 @@ static int h_report_accept(edx_req *r, edx_resp *out)
 static edx_evidence_cfg evidence_cfg(edx_req *r)
 {
     const edx_server_cfg *c = edx_req_cfg(r);
-    edx_evidence_cfg e = {c->evidence_dir ? c->evidence_dir : "var/evidence",
-                          EDX_EVIDENCE_MAX_DEFAULT};
-    if (c->max_upload < e.max_bytes) e.max_bytes = c->max_upload;
-    return e;
+    return edx_evidence_cfg_for(c->evidence_dir, c->max_upload);
 }
 
 static int h_evidence_put(edx_req *r, edx_resp *out)

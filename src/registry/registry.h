@@ -112,6 +112,9 @@ int edx_unit_ref_by_id(edx_db *db, edx_arena *a, int64_t id, edx_unit_ref *out, 
 int edx_unit_ref_by_code(edx_db *db, edx_arena *a, const char *code, edx_unit_ref *out,
                          edx_err *err);
 
+/* The Ministry: the first root of the tree (type "ministry"), or EDX_ENOTFOUND. */
+int edx_unit_ref_ministry(edx_db *db, edx_arena *a, edx_unit_ref *out, edx_err *err);
+
 /* One unit as JSON, with its ancestors (root first) and number of children. */
 int edx_unit_get(edx_db *db, edx_arena *a, const edx_principal *p, const char *code,
                  json_t **out, edx_err *err);

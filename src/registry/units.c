@@ -224,6 +224,22 @@ int edx_unit_ref_by_code(edx_db *db, edx_arena *a, const char *code, edx_unit_re
     return rc < 0 ? rc : 0;
 }
 
+int edx_unit_ref_ministry(edx_db *db, edx_arena *a, edx_unit_ref *out, edx_err *err)
+{
+    edx_rows *rows = NULL;
+    char *code = NULL;
+    int rc = edx_db_query(db, &rows,
+                          "SELECT code FROM units WHERE parent_id IS NULL AND type = 'ministry'"
+                          " ORDER BY id LIMIT 1",
+                          EDX_DB_NOARGS, err);
+    if (rc < 0) return rc;
+    if ((rc = edx_rows_next(rows, err)) > 0) code = edx_arena_strdup(a, edx_rows_text(rows, 0));
+    edx_rows_close(rows);
+    if (rc < 0) return rc;
+    if (!code) return edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", "unit", "the tree has no Ministry");
+    return edx_unit_ref_by_code(db, a, code, out, err);
+}
+
 /* ---- reading ----------------------------------------------------------------------------- */
 
 /* An ancestor in a breadcrumb: a scoped user sees the names above its unit, nothing more. */

@@ -889,3 +889,54 @@ int edx_review_progress(edx_db *db, edx_arena *a, const edx_principal *p, const 
         " FROM review_rounds r WHERE r.campaign_id = ? ORDER BY r.id",
         EDX_DB_ARGS(EDX_DB_INT(cid)), progress_row, NULL, out, err);
 }
+
+/* ---- the council, for other domains ------------------------------------------------------- */
+
+static int council_read(edx_db *db, edx_arena *a, const char *sql, const edx_dbv *args, int nargs,
+                        edx_council *out, edx_err *err)
+{
+    edx_rows *rows = NULL;
+    memset(out, 0, sizeof *out);
+    int rc = edx_db_query(db, &rows, sql, args, nargs, err);
+    if (rc < 0) return rc;
+    if ((rc = edx_rows_next(rows, err)) > 0) {
+        out->round_id = edx_rows_int(rows, 0);
+        out->code = edx_arena_strdup(a, edx_rows_text(rows, 1));
+        out->name = edx_arena_strdup(a, edx_rows_text(rows, 2));
+        out->chair_id = edx_rows_int(rows, 3);
+        out->members = (int)edx_rows_int(rows, 4);
+    }
+    edx_rows_close(rows);
+    if (rc == 0) return edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", "round", "no such round");
+    return rc < 0 ? rc : 0;
+}
+
+#define COUNCIL_SQL                                                                                \
+    "SELECT r.id, r.code, r.name,"                                                                 \
+    " (SELECT user_id FROM council_members m WHERE m.round_id = r.id AND m.role = 'chair'),"       \
+    " (SELECT COUNT(*) FROM council_members m WHERE m.round_id = r.id) FROM review_rounds r"
+
+int edx_council_get(edx_db *db, edx_arena *a, const char *campaign, const char *round,
+                    edx_council *out, edx_err *err)
+{
+    int64_t cid = 0;
+    int rc = edx_campaign_id(db, campaign, &cid, err);
+    if (rc < 0) return rc;
+    return council_read(db, a, COUNCIL_SQL " WHERE r.campaign_id = ? AND r.code = ?",
+                        EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_TEXT(round)), out, err);
+}
+
+int edx_council_by_id(edx_db *db, edx_arena *a, int64_t round_id, edx_council *out, edx_err *err)
+{
+    return council_read(db, a, COUNCIL_SQL " WHERE r.id = ?", EDX_DB_ARGS(EDX_DB_INT(round_id)),
+                        out, err);
+}
+
+int edx_council_has(edx_db *db, int64_t round_id, int64_t user_id, edx_err *err)
+{
+    int64_t n = 0;
+    int rc = edx_db_query_int(db,
+                              "SELECT COUNT(*) FROM council_members WHERE round_id = ? AND user_id = ?",
+                              EDX_DB_ARGS(EDX_DB_INT(round_id), EDX_DB_INT(user_id)), &n, err);
+    return rc < 0 ? rc : n > 0;
+}

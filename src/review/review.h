@@ -80,4 +80,20 @@ int edx_review_recuse(edx_db *db, edx_arena *a, const edx_principal *p, int64_t 
 int edx_review_progress(edx_db *db, edx_arena *a, const edx_principal *p, const char *campaign,
                         json_t **out, edx_err *err);
 
+/*
+ * The council of round `round` of `campaign` for other domains (ballots): the
+ * round's id, its chair's user id and its size. EDX_ENOTFOUND when no such round.
+ */
+typedef struct edx_council {
+    int64_t round_id, chair_id;
+    int members;
+    const char *code, *name; /* in `a` */
+} edx_council;
+int edx_council_get(edx_db *db, edx_arena *a, const char *campaign, const char *round,
+                    edx_council *out, edx_err *err);
+/* The same by the round's id. */
+int edx_council_by_id(edx_db *db, edx_arena *a, int64_t round_id, edx_council *out, edx_err *err);
+/* 1 when `user_id` sits on the council of round `round_id`, 0 when not, <0 on error. */
+int edx_council_has(edx_db *db, int64_t round_id, int64_t user_id, edx_err *err);
+
 #endif
