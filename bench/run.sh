@@ -5,6 +5,9 @@
 #   bench/rss:  server resident memory after start with the demo data
 #   bench/import: units import of 100,000 CSV rows (CLI, SQLite)
 #   bench/credentials.sh: Ed25519 raw rates, issue/verify of 100,000 diplomas, API verify
+#   bench/scoring.c: the four aggregations of 50,000 entries x 5 reviews
+#   bench/movement.sh: a 50,000-unit campaign: the dashboard under load, and the final (2030)
+#               review of the whole sector as JSON (target <= 2 s), CSV, XLSX and PDF
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}

@@ -99,7 +99,7 @@ fi
 # A throwaway PostgreSQL cluster for the suites that need one.
 PGDIR=$(mktemp -d /tmp/edx-pg.XXXXXX)
 PGURI=""
-if want api-postgres || want multi-instance || want credentials-postgres || want movement-postgres || want review-postgres || want nominations-postgres; then
+if want api-postgres || want multi-instance || want credentials-postgres || want movement-postgres || want review-postgres || want nominations-postgres || want milestone-postgres; then
     export EDX_PG_PORT=${EDX_PG_PORT:-$((50000 + RANDOM % 10000))}
     if PGURI=$(tests/pg.sh start "$PGDIR" 2>"$OUT/pg.log"); then
         echo "PostgreSQL test cluster: $PGURI"
@@ -166,6 +166,16 @@ if [ -f tests/api/nominations.mjs ]; then
             suite nominations-postgres env EDX_TEST_PG="$PGURI" EDX_SUITE_NAME=nominations-postgres node tests/api/nominations.mjs
         else
             record nominations-postgres /dev/null 1
+        fi
+    fi
+fi
+if [ -f tests/api/milestone.mjs ]; then
+    suite milestone node tests/api/milestone.mjs
+    if want milestone-postgres; then
+        if [ -n "$PGURI" ]; then
+            suite milestone-postgres env EDX_TEST_PG="$PGURI" EDX_SUITE_NAME=milestone-postgres node tests/api/milestone.mjs
+        else
+            record milestone-postgres /dev/null 1
         fi
     fi
 fi

@@ -1041,3 +1041,12 @@ int edx_cred_render_pdf(const json_t *credential, const char *verify_url, edx_bu
     }
     return rc;
 }
+
+int edx_pdf_fonts_run(int (*fn)(void *font_map, void *ctx), void *ctx)
+{
+    pthread_mutex_lock(&render_lock);
+    if (!font_map) font_map = pango_cairo_font_map_new();
+    int rc = fn(font_map, ctx);
+    pthread_mutex_unlock(&render_lock);
+    return rc;
+}

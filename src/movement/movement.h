@@ -215,4 +215,65 @@ int edx_campaign_summary(edx_db *db, edx_arena *a, const edx_principal *p, const
 /* The computed-indicator sources edudx knows ("credentials.diplomas_issued", …), NULL-ended. */
 extern const char *const edx_indicator_sources[];
 
+/* ---- the 2027/2030 reviews (milestone_data.c) ----------------------------------------------- */
+
+/* One registered unit as a milestone review sees it. Arrays have one slot per indicator of
+ * the campaign (edx_milestone_data.ind order); strings live in the arena given to the load. */
+typedef struct edx_milestone_unit {
+    const char *code, *name, *name_en, *type, *province; /* province "" when none */
+    double *pledge;       /* the target pledged for the milestone's phase, or NAN */
+    double *value;        /* the value reported or computed, or NAN */
+    const char **period;  /* the period `value` comes from, or NULL */
+    unsigned char *accepted; /* 1 when that report is accepted, 0 when only submitted */
+    int reported;         /* a report submitted or accepted for a period up to the milestone */
+    int64_t initiatives, recognised, adoptions; /* the unit's own initiatives up to the milestone */
+} edx_milestone_unit;
+
+/* Eligible (active, of a participating type) units of one type in one province. */
+typedef struct edx_milestone_cell {
+    const char *type, *province;
+    int64_t eligible;
+} edx_milestone_cell;
+
+/* Reports of one period (up to the milestone) by status. */
+typedef struct edx_milestone_period {
+    const char *period;
+    int64_t submitted, accepted, returned, draft;
+} edx_milestone_period;
+
+typedef struct edx_milestone_data {
+    json_t *campaign;          /* the definition (owned; edx_milestone_data_free) */
+    const json_t *milestone;   /* the milestone's member of campaign.milestones */
+    const json_t *phase;       /* the phase it ends */
+    char until[11];            /* the milestone's date, YYYY-MM-DD */
+    size_t nind;
+    const json_t **ind;        /* the campaign's indicators, in its order */
+    size_t nunits;
+    edx_milestone_unit *units; /* registered by the milestone, in [lo, hi), by path */
+    size_t ncells;
+    edx_milestone_cell *cells; /* eligible units by type and province, in [lo, hi) */
+    size_t nperiods;
+    edx_milestone_period *periods; /* in order of their end, then the year before its halves */
+} edx_milestone_data;
+
+/*
+ * Read what the review of `milestone` (a code of campaign.milestones) needs, for units whose
+ * path is in [lo, hi) (the caller has checked that scope), in a few grouped queries:
+ *   - the registered units (registered on or before the milestone's date);
+ *   - per indicator, the pledge for the milestone's phase;
+ *   - per indicator, the value of the latest accepted report holding one (a report of a
+ *     period ending on or before the milestone), else of the latest submitted one: the
+ *     current version's value, computed ones as frozen at submission; a later end wins,
+ *     on the same end the year wins over its half; null values are passed over;
+ *   - the unit's own initiatives submitted, recognised (decision dated) and adopted elsewhere
+ *     up to the milestone;
+ *   - eligible units by type and province, and reports by period and status.
+ * Errors: EDX_ENOTFOUND naming "code" (campaign) or "milestone". Free with
+ * edx_milestone_data_free (arena memory goes with the arena).
+ */
+int edx_milestone_data_load(edx_db *db, edx_arena *a, const char *campaign, const char *milestone,
+                            const char *lo, const char *hi, edx_milestone_data *out,
+                            edx_err *err);
+void edx_milestone_data_free(edx_milestone_data *d);
+
 #endif

@@ -15,6 +15,7 @@
 
 #include "audit/audit.h"
 #include "base/timeutil.h"
+#include "base/map.h"
 #include "base/utf8.h"
 #include "json/json.h"
 #include "movement/movement.h"
@@ -708,130 +709,266 @@ static double r3(double x)
     return floor(x * 1000 + 0.5) / 1000;
 }
 
-typedef struct card_row {
-    uint32_t entry, reviewer;
-    double *scores;
-} card_row;
+/* A round's submitted scorecards, scored: entries in entry-id order. */
+typedef struct scored {
+    size_t ne, nr, nk;
+    int64_t *entry_ids;
+    const char **units, **names, **gkeys, **usernames;
+    edx_scoring_result res;
+} scored;
+
+/*
+ * One criterion's score in a stored scorecard. Cards are stored as canonical JSON of a flat
+ * object of numbers ({"creativity":7,"effectiveness":8.5}), so the member is found by its
+ * quoted name followed by a colon; 0 when absent, as json_number_value gives for a missing
+ * member. A round of 50,000 entries has 250,000 cards: this keeps them out of jansson.
+ */
+static double card_score(const char *text, const char *code)
+{
+    size_t n = strlen(code);
+    for (const char *p = strchr(text, '"'); p; p = strchr(p + 1, '"'))
+        if (strncmp(p + 1, code, n) == 0 && p[n + 1] == '"' && p[n + 2] == ':')
+            return strtod(p + n + 3, NULL);
+    return 0;
+}
+
+/* Reviewer index of user `uid` through an open-addressing table (cap a power of two). */
+typedef struct rix {
+    int64_t *keys;
+    uint32_t *vals;
+    size_t cap, n;
+} rix;
+
+static int rix_find(edx_arena *a, rix *t, int64_t uid, uint32_t next, uint32_t *out)
+{
+    if (2 * (t->n + 1) > t->cap) {
+        size_t nc = t->cap ? t->cap * 2 : 1024;
+        int64_t *k = edx_arena_calloc(a, nc, sizeof *k);
+        uint32_t *v = edx_arena_alloc(a, nc * sizeof *v);
+        if (!k || !v) return -1;
+        for (size_t i = 0; i < t->cap; i++) {
+            if (!t->keys[i]) continue;
+            size_t j = mix((uint64_t)t->keys[i]) & (nc - 1);
+            while (k[j]) j = (j + 1) & (nc - 1);
+            k[j] = t->keys[i];
+            v[j] = t->vals[i];
+        }
+        t->keys = k, t->vals = v, t->cap = nc;
+    }
+    size_t j = mix((uint64_t)uid) & (t->cap - 1);
+    while (t->keys[j] && t->keys[j] != uid) j = (j + 1) & (t->cap - 1);
+    if (!t->keys[j]) {
+        t->keys[j] = uid;
+        t->vals[j] = next;
+        t->n++;
+    }
+    *out = t->vals[j];
+    return 0;
+}
+
+/* Load the round's submitted scorecards and run every aggregation, grouped by `group`. */
+static int round_score(edx_db *db, edx_arena *a, const round_ref *r, const char *campaign,
+                       const char *group, scored *s, edx_err *err)
+{
+    json_t *camp = NULL;
+    edx_rows *rows = NULL;
+    edx_principal sys;
+    memset(s, 0, sizeof *s);
+    edx_principal_system(&sys);
+    int rc = edx_campaign_get(db, a, &sys, campaign, &camp, err);
+    if (rc < 0) return rc;
+    const json_t *crit = json_object_get(camp, "criteria"), *scale = json_object_get(camp, "scale");
+    size_t nc = json_array_size(crit), cap = 0;
+    double *weights = edx_arena_calloc(a, nc ? nc : 1, sizeof *weights);
+    const char **codes = edx_arena_calloc(a, nc ? nc : 1, sizeof *codes);
+    edx_scorecard *cards = NULL;
+    rix reviewers = {0};
+    int province = group && strcmp(group, "province") == 0;
+    if (!weights || !codes) {
+        rc = edx_err_nomem(err);
+        goto fail;
+    }
+    for (size_t i = 0; i < nc; i++) {
+        weights[i] = json_number_value(json_object_get(json_array_get(crit, i), "weight"));
+        codes[i] = str(json_array_get(crit, i), "code");
+    }
+    /* The round's entries once (not once per scorecard), by id. */
+    size_t nall = 0, acap = 0;
+    int64_t *all_ids = NULL;
+    const char **all_units = NULL, **all_names = NULL, **all_keys = NULL;
+    rc = edx_db_query(db, &rows,
+                      "SELECT e.id, u.code, u.name, u.type, COALESCE(u.province, '')"
+                      " FROM round_entries e JOIN campaign_registrations g ON g.id = e.registration_id"
+                      " JOIN units u ON u.id = g.unit_id WHERE e.round_id = ? ORDER BY e.id",
+                      EDX_DB_ARGS(EDX_DB_INT(r->id)), err);
+    while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
+        if (nall == acap) {
+            size_t n2 = acap ? acap * 2 : 256;
+            int64_t *p1 = edx_arena_alloc(a, n2 * sizeof *p1);
+            const char **p2 = edx_arena_alloc(a, n2 * sizeof *p2);
+            const char **p3 = edx_arena_alloc(a, n2 * sizeof *p3);
+            const char **p4 = edx_arena_alloc(a, n2 * sizeof *p4);
+            if (!p1 || !p2 || !p3 || !p4) {
+                rc = edx_err_nomem(err);
+                break;
+            }
+            if (nall) {
+                memcpy(p1, all_ids, nall * sizeof *p1);
+                memcpy(p2, all_units, nall * sizeof *p2);
+                memcpy(p3, all_names, nall * sizeof *p3);
+                memcpy(p4, all_keys, nall * sizeof *p4);
+            }
+            all_ids = p1, all_units = p2, all_names = p3, all_keys = p4, acap = n2;
+        }
+        all_ids[nall] = edx_rows_int(rows, 0);
+        all_units[nall] = edx_arena_strdup(a, edx_rows_text(rows, 1));
+        all_names[nall] = edx_arena_strdup(a, edx_rows_text(rows, 2));
+        all_keys[nall] = edx_arena_strdup(a, edx_rows_text(rows, province ? 4 : 3));
+        nall++;
+    }
+    edx_rows_close(rows);
+    if (rc < 0) goto fail;
+    rc = edx_db_query(db, &rows,
+                      "SELECT k.entry_id, k.user_id, k.scores"
+                      " FROM scorecards k JOIN round_entries e ON e.id = k.entry_id"
+                      " WHERE e.round_id = ? AND k.status = 'submitted'"
+                      " ORDER BY k.entry_id, k.user_id",
+                      EDX_DB_ARGS(EDX_DB_INT(r->id)), err);
+    size_t at = 0;
+    int64_t *uids = NULL;
+    while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
+        if (s->nk == cap) {
+            size_t nc2 = cap ? cap * 2 : 256;
+            void *p1 = edx_arena_alloc(a, nc2 * sizeof *cards);
+            void *p2 = edx_arena_alloc(a, nc2 * sizeof *s->entry_ids);
+            void *p4 = edx_arena_alloc(a, nc2 * sizeof *s->units);
+            void *p5 = edx_arena_alloc(a, nc2 * sizeof *s->names);
+            void *p6 = edx_arena_alloc(a, nc2 * sizeof *s->gkeys);
+            void *p7 = edx_arena_calloc(a, nc2, sizeof *s->usernames);
+            void *p8 = edx_arena_alloc(a, nc2 * sizeof *uids);
+            if (!p1 || !p2 || !p4 || !p5 || !p6 || !p7 || !p8) {
+                rc = edx_err_nomem(err);
+                break;
+            }
+            if (cap) {
+                memcpy(p1, cards, s->nk * sizeof *cards);
+                memcpy(p2, s->entry_ids, s->ne * sizeof *s->entry_ids);
+                memcpy(p4, s->units, s->ne * sizeof *s->units);
+                memcpy(p5, s->names, s->ne * sizeof *s->names);
+                memcpy(p6, s->gkeys, s->ne * sizeof *s->gkeys);
+                memcpy(p7, s->usernames, s->nr * sizeof *s->usernames);
+                memcpy(p8, uids, s->nr * sizeof *uids);
+            }
+            cards = p1, s->entry_ids = p2, s->units = p4, s->names = p5, s->gkeys = p6,
+            s->usernames = p7, uids = p8;
+            cap = nc2;
+        }
+        if (!cards) { /* never: the first row allocates; for the analyser */
+            rc = edx_err_nomem(err);
+            break;
+        }
+        int64_t eid = edx_rows_int(rows, 0), uid = edx_rows_int(rows, 1);
+        if (s->ne == 0 || s->entry_ids[s->ne - 1] != eid) {
+            while (at < nall && all_ids[at] < eid) at++; /* both in id order */
+            if (at == nall || all_ids[at] != eid) continue;
+            s->entry_ids[s->ne] = eid;
+            s->units[s->ne] = all_units[at];
+            s->names[s->ne] = all_names[at];
+            s->gkeys[s->ne] = all_keys[at];
+            s->ne++;
+        }
+        uint32_t ri;
+        if (rix_find(a, &reviewers, uid, (uint32_t)s->nr, &ri) < 0) {
+            rc = edx_err_nomem(err);
+            break;
+        }
+        if (ri == s->nr) uids[s->nr++] = uid;
+        const char *t = edx_rows_text(rows, 2);
+        double *v = edx_arena_alloc(a, (nc ? nc : 1) * sizeof *v);
+        if (!v) {
+            rc = edx_err_nomem(err);
+            break;
+        }
+        for (size_t i = 0; i < nc; i++) v[i] = card_score(t, codes[i]);
+        cards[s->nk++] = (edx_scorecard){(uint32_t)(s->ne - 1), ri, v};
+    }
+    edx_rows_close(rows);
+    if (rc < 0) goto fail;
+    /* The scorers' names, once each: the council's members, then anyone else one by one. */
+    rc = edx_db_query(db, &rows,
+                      "SELECT x.id, x.username FROM council_members m JOIN users x"
+                      " ON x.id = m.user_id WHERE m.round_id = ?",
+                      EDX_DB_ARGS(EDX_DB_INT(r->id)), err);
+    while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
+        uint32_t ri;
+        if (rix_find(a, &reviewers, edx_rows_int(rows, 0), UINT32_MAX, &ri) < 0 ||
+            (ri < s->nr && !(s->usernames[ri] = edx_arena_strdup(a, edx_rows_text(rows, 1))))) {
+            rc = edx_err_nomem(err);
+            break;
+        }
+    }
+    edx_rows_close(rows);
+    for (size_t i = 0; rc >= 0 && uids && i < s->nr; i++) {
+        if (s->usernames[i]) continue;
+        rc = edx_db_query(db, &rows, "SELECT username FROM users WHERE id = ?",
+                          EDX_DB_ARGS(EDX_DB_INT(uids[i])), err);
+        if (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0)
+            s->usernames[i] = edx_arena_strdup(a, edx_rows_text(rows, 0));
+        edx_rows_close(rows);
+        if (!s->usernames[i]) s->usernames[i] = "";
+    }
+    if (rc < 0) goto fail;
+    /* Group ids in order of first appearance of each key. */
+    uint32_t *groups = edx_arena_calloc(a, s->ne ? s->ne : 1, sizeof *groups);
+    edx_map gix;
+    edx_map_init(&gix, a);
+    if (!groups) {
+        rc = edx_err_nomem(err);
+        goto fail;
+    }
+    size_t ng = 0;
+    for (size_t i = 0; i < s->ne; i++) {
+        void *g = edx_map_get(&gix, s->gkeys[i]);
+        if (!g) {
+            g = (void *)(uintptr_t)++ng;
+            if (edx_map_put(&gix, s->gkeys[i], g) < 0) {
+                rc = edx_err_nomem(err);
+                goto fail;
+            }
+        }
+        groups[i] = (uint32_t)((uintptr_t)g - 1);
+    }
+    edx_scoring_input in = {cards, s->nk, s->ne, s->nr, nc, weights,
+                            scale ? json_number_value(json_object_get(scale, "min")) : 0,
+                            scale ? json_number_value(json_object_get(scale, "max")) : 10,
+                            group ? groups : NULL, 0, 0};
+    if (s->ne > 0 && (rc = edx_scoring_run(&in, a, &s->res, err)) < 0) goto fail;
+    json_decref(camp);
+    return 0;
+fail:
+    json_decref(camp);
+    return rc;
+}
 
 int edx_round_results(edx_db *db, edx_arena *a, const edx_principal *p, const char *campaign,
                       const char *round, const char *group, json_t **out, edx_err *err)
 {
     round_ref r;
-    json_t *camp = NULL;
-    edx_rows *rows = NULL;
+    scored s;
     if (group && strcmp(group, "type") != 0 && strcmp(group, "province") != 0)
         return edx_err_invalid(err, "group", "group is type or province");
     int rc = round_load(db, a, campaign, round, &r, err);
     if (rc < 0 || (rc = may_lead(p, &r, err)) < 0) return rc;
-    edx_principal sys;
-    edx_principal_system(&sys);
-    if ((rc = edx_campaign_get(db, a, &sys, campaign, &camp, err)) < 0) return rc;
-    const json_t *crit = json_object_get(camp, "criteria"), *scale = json_object_get(camp, "scale");
-    size_t nc = json_array_size(crit);
-    double *weights = edx_arena_calloc(a, nc ? nc : 1, sizeof *weights);
-    if (!weights) goto nomem;
-    for (size_t i = 0; i < nc; i++)
-        weights[i] = json_number_value(json_object_get(json_array_get(crit, i), "weight"));
-
-    /* Entries that have submitted scorecards, and the scorecards. */
-    size_t ne = 0, nr = 0, nk = 0, cap = 0;
-    int64_t *entry_ids = NULL, *user_ids = NULL;
-    const char **units = NULL, **names = NULL, **gkeys = NULL, **usernames = NULL;
-    card_row *cards = NULL;
-    rc = edx_db_query(db, &rows,
-                      "SELECT k.entry_id, k.user_id, k.scores, u.code, u.name, u.type,"
-                      " COALESCE(u.province, ''), x.username"
-                      " FROM scorecards k JOIN round_entries e ON e.id = k.entry_id"
-                      " JOIN campaign_registrations g ON g.id = e.registration_id"
-                      " JOIN units u ON u.id = g.unit_id JOIN users x ON x.id = k.user_id"
-                      " WHERE e.round_id = ? AND k.status = 'submitted'"
-                      " ORDER BY k.entry_id, k.user_id",
-                      EDX_DB_ARGS(EDX_DB_INT(r.id)), err);
-    while (rc >= 0 && (rc = edx_rows_next(rows, err)) > 0) {
-        if (nk == cap) {
-            size_t nc2 = cap ? cap * 2 : 256;
-            void *p1 = edx_arena_alloc(a, nc2 * sizeof *cards);
-            void *p2 = edx_arena_alloc(a, nc2 * sizeof *entry_ids);
-            void *p3 = edx_arena_alloc(a, nc2 * sizeof *user_ids);
-            void *p4 = edx_arena_alloc(a, nc2 * sizeof *units);
-            void *p5 = edx_arena_alloc(a, nc2 * sizeof *names);
-            void *p6 = edx_arena_alloc(a, nc2 * sizeof *gkeys);
-            void *p7 = edx_arena_alloc(a, nc2 * sizeof *usernames);
-            if (!p1 || !p2 || !p3 || !p4 || !p5 || !p6 || !p7) {
-                rc = edx_err_nomem(err);
-                break;
-            }
-            if (cap) {
-                memcpy(p1, cards, nk * sizeof *cards);
-                memcpy(p2, entry_ids, ne * sizeof *entry_ids);
-                memcpy(p3, user_ids, nr * sizeof *user_ids);
-                memcpy(p4, units, ne * sizeof *units);
-                memcpy(p5, names, ne * sizeof *names);
-                memcpy(p6, gkeys, ne * sizeof *gkeys);
-                memcpy(p7, usernames, nr * sizeof *usernames);
-            }
-            cards = p1, entry_ids = p2, user_ids = p3, units = p4, names = p5, gkeys = p6,
-            usernames = p7;
-            cap = nc2;
-        }
-        int64_t eid = edx_rows_int(rows, 0), uid = edx_rows_int(rows, 1);
-        if (ne == 0 || entry_ids[ne - 1] != eid) {
-            entry_ids[ne] = eid;
-            units[ne] = edx_arena_strdup(a, edx_rows_text(rows, 3));
-            names[ne] = edx_arena_strdup(a, edx_rows_text(rows, 4));
-            gkeys[ne] = edx_arena_strdup(a, group && strcmp(group, "province") == 0
-                                                ? edx_rows_text(rows, 6)
-                                                : edx_rows_text(rows, 5));
-            ne++;
-        }
-        size_t ri = 0;
-        while (ri < nr && user_ids[ri] != uid) ri++;
-        if (ri == nr) {
-            user_ids[nr] = uid;
-            usernames[nr] = edx_arena_strdup(a, edx_rows_text(rows, 7));
-            nr++;
-        }
-        json_t *s = NULL;
-        const char *t = edx_rows_text(rows, 2);
-        edx_err pe;
-        double *v = edx_arena_calloc(a, nc ? nc : 1, sizeof *v);
-        if (!v || edx_jcs_parse(t, strlen(t), &s, &pe) != 0) {
-            json_decref(s);
-            rc = v ? EDX_EINTERNAL : edx_err_nomem(err);
-            break;
-        }
-        for (size_t i = 0; i < nc; i++)
-            v[i] = json_number_value(json_object_get(s, str(json_array_get(crit, i), "code")));
-        json_decref(s);
-        cards[nk++] = (card_row){(uint32_t)(ne - 1), (uint32_t)ri, v};
-    }
-    edx_rows_close(rows);
-    if (rc < 0) goto fail;
-    edx_scorecard *sc = edx_arena_calloc(a, nk ? nk : 1, sizeof *sc);
-    uint32_t *groups = edx_arena_calloc(a, ne ? ne : 1, sizeof *groups);
-    if (!sc || !groups) goto nomem;
-    for (size_t i = 0; i < nk; i++) sc[i] = (edx_scorecard){cards[i].entry, cards[i].reviewer, cards[i].scores};
-    /* Group ids in order of first appearance of each key. */
-    size_t ng = 0;
-    for (size_t i = 0; i < ne; i++) {
-        size_t g = 0;
-        while (g < i && strcmp(gkeys[g], gkeys[i]) != 0) g++;
-        groups[i] = g < i ? groups[g] : (uint32_t)ng++;
-    }
-    edx_scoring_input in = {sc, nk, ne, nr, nc, weights,
-                            scale ? json_number_value(json_object_get(scale, "min")) : 0,
-                            scale ? json_number_value(json_object_get(scale, "max")) : 10,
-                            group ? groups : NULL, 0, 0};
-    edx_scoring_result res;
-    if (ne > 0 && (rc = edx_scoring_run(&in, a, &res, err)) < 0) goto fail;
+    if ((rc = round_score(db, a, &r, campaign, group, &s, err)) < 0) return rc;
     json_t *entries = json_array(), *revs = json_array();
-    for (size_t i = 0; i < ne; i++) {
-        json_t *o = json_pack("{s:I,s:s,s:s,s:s?,s:i,s:b}", "entry", (json_int_t)entry_ids[i],
-                              "unit", units[i], "name", names[i], "group", group ? gkeys[i] : NULL,
-                              "reviews", (int)res.entries[i].n, "high_low_dropped",
-                              res.entries[i].trimmed);
+    for (size_t i = 0; i < s.ne; i++) {
+        const edx_scoring_entry *en = &s.res.entries[i];
+        json_t *o = json_pack("{s:I,s:s,s:s,s:s?,s:i,s:b}", "entry", (json_int_t)s.entry_ids[i],
+                              "unit", s.units[i], "name", s.names[i], "group",
+                              group ? s.gkeys[i] : NULL, "reviews", (int)en->n,
+                              "high_low_dropped", en->trimmed);
         for (int m = 0; m < EDX_SCORING_NMETHODS; m++) {
-            const edx_scoring_value *v = &res.entries[i].m[m];
+            const edx_scoring_value *v = &en->m[m];
             json_object_set_new(o, edx_scoring_method_name((edx_scoring_method)m),
                                 json_pack("{s:f,s:f,s:i,s:i,s:b}", "score",
                                           r3(v->score), "se",
@@ -841,20 +978,40 @@ int edx_round_results(edx_db *db, edx_arena *a, const edx_principal *p, const ch
         }
         json_array_append_new(entries, o);
     }
-    for (size_t i = 0; i < nr; i++)
-        json_array_append_new(revs, json_pack("{s:s,s:i,s:f,s:f}", "username", usernames[i],
-                                              "scorecards", (int)res.reviewers[i].n, "mean",
-                                              r3(res.reviewers[i].mean),
-                                              "offset", r3(res.reviewers[i].offset)));
+    for (size_t i = 0; i < s.nr; i++)
+        json_array_append_new(revs, json_pack("{s:s,s:i,s:f,s:f}", "username", s.usernames[i],
+                                              "scorecards", (int)s.res.reviewers[i].n, "mean",
+                                              r3(s.res.reviewers[i].mean),
+                                              "offset", r3(s.res.reviewers[i].offset)));
     *out = json_pack("{s:s,s:s,s:s?,s:I,s:o,s:o}", "campaign", campaign, "round", round, "group",
-                     group, "scorecards", (json_int_t)nk, "entries", entries, "reviewers", revs);
-    json_decref(camp);
+                     group, "scorecards", (json_int_t)s.nk, "entries", entries, "reviewers", revs);
     return *out ? 0 : edx_err_nomem(err);
-nomem:
-    rc = edx_err_nomem(err);
-fail:
-    json_decref(camp);
-    return rc;
+}
+
+int edx_round_scores(edx_db *db, edx_arena *a, const char *campaign, const char *round,
+                     edx_round_score **out, size_t *n, edx_err *err)
+{
+    round_ref r;
+    scored s;
+    *out = NULL;
+    *n = 0;
+    int rc = round_load(db, a, campaign, round, &r, err);
+    if (rc < 0 || (rc = round_score(db, a, &r, campaign, "province", &s, err)) < 0) return rc;
+    edx_round_score *v = edx_arena_calloc(a, s.ne ? s.ne : 1, sizeof *v);
+    if (!v) return edx_err_nomem(err);
+    for (size_t i = 0; i < s.ne; i++) {
+        const edx_scoring_value *m = &s.res.entries[i].m[EDX_SCORING_MODEL];
+        v[i].unit = s.units[i];
+        v[i].score = r3(m->score);
+        v[i].se = r3(m->se);
+        v[i].rank = m->rank;
+        v[i].province_rank = m->group_rank;
+        v[i].near_tie = m->near_tie != 0;
+        v[i].mean = r3(s.res.entries[i].m[EDX_SCORING_MEAN].score);
+    }
+    *out = v;
+    *n = s.ne;
+    return 0;
 }
 
 static json_t *progress_row(edx_rows *r, void *ctx)

@@ -20,6 +20,7 @@
 #define EDX_REVIEW_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "base/arena.h"
 #include "base/err.h"
@@ -95,5 +96,33 @@ int edx_council_get(edx_db *db, edx_arena *a, const char *campaign, const char *
 int edx_council_by_id(edx_db *db, edx_arena *a, int64_t round_id, edx_council *out, edx_err *err);
 /* 1 when `user_id` sits on the council of round `round_id`, 0 when not, <0 on error. */
 int edx_council_has(edx_db *db, int64_t round_id, int64_t user_id, edx_err *err);
+
+/* ---- for the 2027/2030 reviews (review_data.c) ------------------------------------------- */
+
+/* One entry's line in a milestone review: the additive model's score (the fairest of the
+ * four, docs/scoring.md), its standard error, rank overall and within the province, near-tie
+ * flag, and the raw weighted mean beside it. */
+typedef struct edx_round_score {
+    const char *unit;
+    double score, se, mean;
+    uint32_t rank, province_rank;
+    int near_tie;
+} edx_round_score;
+
+/*
+ * The scored entries of round `round` as edx_round_results computes them (grouped by
+ * province), without the JSON: an array of *n in `a`, in entry order. No role check: the
+ * caller shows each viewer only its own units' lines.
+ */
+int edx_round_scores(edx_db *db, edx_arena *a, const char *campaign, const char *round,
+                     edx_round_score **out, size_t *n, edx_err *err);
+
+/*
+ * The latest closed round of `campaign` (by creation, then id): its code, name and stage in
+ * `a`, or *code NULL when no round is closed yet. EDX_ENOTFOUND naming "campaign" when there
+ * is no such campaign. The caller decides who may see the results it then asks for.
+ */
+int edx_round_latest_closed(edx_db *db, edx_arena *a, const char *campaign, const char **code,
+                            const char **name, const char **stage, edx_err *err);
 
 #endif

@@ -64,6 +64,11 @@ int64_t edx_rows_int(edx_rows *r, int col)
     return r->db->ops->integer(r, col);
 }
 
+double edx_rows_real(edx_rows *r, int col)
+{
+    return r->db->ops->real(r, col);
+}
+
 int edx_rows_isnull(edx_rows *r, int col)
 {
     return r->db->ops->isnull(r, col);

@@ -69,6 +69,7 @@ int edx_db_query(edx_db *db, edx_rows **out, const char *sql, const edx_dbv *arg
 int edx_rows_next(edx_rows *r, edx_err *err); /* 1 row, 0 end, <0 error */
 const char *edx_rows_text(edx_rows *r, int col); /* NULL for SQL NULL */
 int64_t edx_rows_int(edx_rows *r, int col);      /* 0 for SQL NULL */
+double edx_rows_real(edx_rows *r, int col);      /* 0 for SQL NULL; no text round trip */
 /* A BLOB column (SQLite BLOB, PostgreSQL bytea): NULL for SQL NULL; valid like text. */
 const void *edx_rows_blob(edx_rows *r, int col, size_t *len);
 int edx_rows_isnull(edx_rows *r, int col);

@@ -11,6 +11,7 @@ typedef struct edx_db_ops {
     int (*next)(edx_rows *r, edx_err *err);
     const char *(*text)(edx_rows *r, int col);
     int64_t (*integer)(edx_rows *r, int col);
+    double (*real)(edx_rows *r, int col);
     const void *(*blob)(edx_rows *r, int col, size_t *len);
     int (*isnull)(edx_rows *r, int col);
     void (*close_rows)(edx_rows *r);

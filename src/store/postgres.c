@@ -206,6 +206,12 @@ static int64_t pg_int(edx_rows *rows, int col)
     return strtoll(t, NULL, 10);
 }
 
+static double pg_real(edx_rows *rows, int col)
+{
+    const char *t = pg_text(rows, col);
+    return t ? strtod(t, NULL) : 0;
+}
+
 static int pg_isnull(edx_rows *rows, int col)
 {
     pg_rows *r = (pg_rows *)rows;
@@ -258,6 +264,7 @@ static const edx_db_ops pg_ops = {
     .text = pg_text,
     .blob = pg_blob,
     .integer = pg_int,
+    .real = pg_real,
     .isnull = pg_isnull,
     .close_rows = pg_close_rows,
     .script = pg_script,

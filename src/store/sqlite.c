@@ -175,6 +175,11 @@ static int64_t sq_int(edx_rows *rows, int col)
     return sqlite3_column_int64(((sq_rows *)rows)->st, col);
 }
 
+static double sq_real(edx_rows *rows, int col)
+{
+    return sqlite3_column_double(((sq_rows *)rows)->st, col);
+}
+
 static int sq_isnull(edx_rows *rows, int col)
 {
     return sqlite3_column_type(((sq_rows *)rows)->st, col) == SQLITE_NULL;
@@ -226,6 +231,7 @@ static const edx_db_ops sqlite_ops = {
     .text = sq_text,
     .blob = sq_blob,
     .integer = sq_int,
+    .real = sq_real,
     .isnull = sq_isnull,
     .close_rows = sq_close_rows,
     .script = sq_script,

@@ -585,6 +585,15 @@ test('real answers of the server match the documented schemas', async () => {
     res = await admin.get(`/api/v1/campaigns/${seed.code}/dashboard`);
     assert.equal(res.status, 200, res.text);
     checkResponse('GET', '/api/v1/campaigns/{code}/dashboard', res);
+    res = await admin.get(`/api/v1/campaigns/${seed.code}/reviews/SO-KET-2027`);
+    assert.equal(res.status, 200, res.text);
+    checkResponse('GET', '/api/v1/campaigns/{code}/reviews/{milestone}', res);
+    res = await admin.get(`/api/v1/campaigns/${seed.code}/reviews/SO-KET-2027?format=docx`);
+    assert.equal(res.status, 400, res.text);
+    checkResponse('GET', '/api/v1/campaigns/{code}/reviews/{milestone}', res);
+    res = await admin.get(`/api/v1/campaigns/${seed.code}/reviews/NO-SUCH/charts/types.svg`);
+    assert.equal(res.status, 404, res.text);
+    checkResponse('GET', '/api/v1/campaigns/{code}/reviews/{milestone}/charts/{chart}', res);
 
     // Sign-in throttling: 429 with Retry-After.
     for (let i = 0; i < 5; i++) {
