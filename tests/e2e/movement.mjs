@@ -619,6 +619,33 @@ test('the Ministry submits the nomination, records the decision, and the award c
   }
 });
 
+test('the 2027 review: pledges beside reports, the server\'s charts and the exports', async () => {
+  const page = await as('admin');
+  try {
+    await page.goto(`${server.base}/#/movement/${CODE}`);
+    await page.getByRole('link', { name: 'Sơ kết phong trào năm 2027' }).click();
+    await h1(page, 'Sơ kết phong trào năm 2027');
+    const units = page.locator('#ms-units').locator('xpath=ancestor::section[1]');
+    await units.getByText('Sở Giáo dục và Đào tạo Hà Nội').waitFor();
+    const charts = page.locator('.chart img');
+    assert.equal(await charts.count(), 4);
+    for (let i = 0; i < 4; i++) {
+      const img = charts.nth(i);
+      await img.scrollIntoViewIfNeeded();
+      await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
+    }
+    for (const name of ['Tải báo cáo PDF', 'Tải tệp Excel (XLSX)', 'Tải CSV theo đơn vị']) {
+      const href = await page.getByRole('link', { name }).getAttribute('href');
+      const res = await page.request.get(server.base + href);
+      assert.equal(res.status(), 200, `${name}: ${res.status()}`);
+    }
+    await shot(page, 'movement-milestone.png', { fullPage: true });
+    noProblems(page);
+  } finally {
+    await close(page);
+  }
+});
+
 test('the movement pages switch to English and fit a phone without horizontal scrolling', async () => {
   const page = await as('admin', PHONE);
   try {
@@ -627,6 +654,7 @@ test('the movement pages switch to English and fit a phone without horizontal sc
       [`#/movement/${CODE}/units/${UNIT}/reports/2026-S1`, 'Báo cáo 6 tháng đầu năm 2026'],
       [`#/movement/${CODE}/rounds/${state.round}`, 'Vòng chấm điểm sơ kết 2027'],
       ['#/initiatives', 'Sáng kiến, mô hình hay'],
+      [`#/movement/${CODE}/milestones/SO-KET-2027`, 'Sơ kết phong trào năm 2027'],
       [`#/movement/${CODE}`, 'Cả nước thi đua đổi mới sáng tạo và chuyển đổi số'],
     ]) {
       await page.goto(`${server.base}/${hash}`);
@@ -653,6 +681,7 @@ test('the movement pages switch to English and fit a phone without horizontal sc
       [`#/nominations/${state.nomination}`, 'Sở Giáo dục và Đào tạo Hà Nội'],
       [`#/ballots/${encodeURIComponent(state.ballot)}`, /Nomination ballot|Bỏ phiếu/],
       ['#/initiatives', 'Initiatives and good models'],
+      [`#/movement/${CODE}/milestones/TONG-KET-2030`, 'Final review 2030'],
       ['#/movement', 'Emulation movement'],
     ]) {
       await page.goto(`${server.base}/${hash}`);

@@ -154,6 +154,7 @@ export const api = {
   scorecard: (entry, body) => request('PUT', `/api/v1/reviews/${encodeURIComponent(entry)}/scorecard`, { body }),
   recuse: (entry, reason) => request('POST', `/api/v1/reviews/${encodeURIComponent(entry)}/recusal`, { body: { reason } }),
   awardRules: (signal) => request('GET', '/api/v1/awards/rules', { signal }),
+  milestoneReview: (code, milestone, signal) => request('GET', `${campPath(code)}/reviews/${encodeURIComponent(milestone)}`, { signal }),
 
   // Nominations, ballots and the public posting.
   nominations: (code, query, signal) => request('GET', `${campPath(code)}/nominations`, { query, signal }),
@@ -211,6 +212,9 @@ export const links = {
   dossier: (id) => `${nomPath(id)}/dossier.pdf`,
   evidenceZip: (id) => `${nomPath(id)}/evidence.zip`,
   publicNominations: '/nominations',
+  milestoneChart: (code, milestone, name) => `${campPath(code)}/reviews/${encodeURIComponent(milestone)}/charts/${name}.svg`,
+  milestoneExport: (code, milestone, format, level) =>
+    `${campPath(code)}/reviews/${encodeURIComponent(milestone)}?format=${format}${level ? `&level=${level}` : ''}`,
 };
 
 // Every page of a unit list (children of a unit), up to `max` units.

@@ -8,6 +8,7 @@ import { api, allUnits, onAuthLost, setCsrf } from './api.js';
 import { CredListView, CredView, IssueView, KeysView, TrustView } from './credentials.js';
 import { $, h, unitHref } from './dom.js';
 import { onLangChange, savedLang, setLang, t, word } from './i18n.js';
+import { MilestoneView } from './milestone.js';
 import { CampaignView, CampaignsView, DashboardView } from './movement.js';
 import { BallotView, NominationView, NominationsView } from './nominations.js';
 import { ReviewEntryView, ReviewsView, RoundView } from './review.js';
@@ -458,7 +459,7 @@ function parseHash() {
 }
 
 // #/movement, #/movement/C, #/movement/C/dashboard, #/movement/C/nominations,
-// #/movement/C/rounds/R, #/movement/C/units/U, #/movement/C/units/U/reports/P
+// #/movement/C/rounds/R, #/movement/C/milestones/M, #/movement/C/units/U, #/movement/C/units/U/reports/P
 function parseMovement(parts, query) {
   const [, code, what, x, y, z] = parts;
   if (parts.length === 1) return { name: 'campaigns' };
@@ -466,6 +467,7 @@ function parseMovement(parts, query) {
   if (parts.length === 3 && what === 'dashboard') return { name: 'dashboard', code, query };
   if (parts.length === 3 && what === 'nominations') return { name: 'nominations', code, query };
   if (parts.length === 4 && what === 'rounds') return { name: 'round', code, round: x, query };
+  if (parts.length === 4 && what === 'milestones') return { name: 'milestone', code, milestone: x };
   if (parts.length === 4 && what === 'units') return { name: 'workspace', code, unit: x };
   if (parts.length === 6 && what === 'units' && y === 'reports') return { name: 'report', code, unit: x, period: z };
   return { name: 'notfound' };
@@ -486,6 +488,7 @@ function makeView(r) {
     case 'dashboard': return new DashboardView(ctx, r.code, r.query);
     case 'nominations': return new NominationsView(ctx, r.code, r.query);
     case 'round': return new RoundView(ctx, r.code, r.round, r.query);
+    case 'milestone': return new MilestoneView(ctx, r.code, r.milestone);
     case 'workspace': return new WorkspaceView(ctx, r.code, r.unit);
     case 'report': return new ReportView(ctx, r.code, r.unit, r.period);
     case 'initiatives': return new InitiativesView(ctx, r.query);
@@ -503,7 +506,7 @@ function navSection(r) {
   if (['credentials', 'issue', 'credential', 'keys'].includes(r.name)) return 'credentials';
   if (r.name === 'trust') return 'trust';
   if (r.name === 'home' || r.name === 'unit') return 'home';
-  if (['campaigns', 'campaign', 'dashboard', 'nominations', 'workspace', 'report', 'nomination'].includes(r.name)) return 'movement';
+  if (['campaigns', 'campaign', 'dashboard', 'nominations', 'workspace', 'report', 'nomination', 'milestone'].includes(r.name)) return 'movement';
   if (r.name === 'round') return ctx.user && ctx.user.role === 'reviewer' ? 'reviews' : 'movement';
   if (['reviews', 'review', 'ballot'].includes(r.name)) return ctx.user && ctx.user.role === 'reviewer' ? 'reviews' : 'movement';
   if (r.name === 'initiatives' || r.name === 'initiative') return 'initiatives';

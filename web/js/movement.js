@@ -389,8 +389,11 @@ export class CampaignView extends PartsView {
       h('th', { scope: 'row', class: 'cell-main' }, loc(p), h('span', { class: 'cell-sub' }, h('span', { class: 'code' }, p.code))),
       h('td', { 'data-label': t('col.from'), class: 'cell-nowrap' }, day(p.starts_on)),
       h('td', { 'data-label': t('col.until'), class: 'cell-nowrap' }, day(p.ends_on))));
+    const admin = ADMINS.has(this.ctx.user.role);
     const miles = (c.milestones || []).map((m) => h('tr', null,
-      h('th', { scope: 'row', class: 'cell-main' }, loc(m), h('span', { class: 'cell-sub' }, h('span', { class: 'code' }, m.code))),
+      h('th', { scope: 'row', class: 'cell-main' },
+        admin ? h('a', { class: 'cell-link', href: campHref(c.code, 'milestones', m.code) }, loc(m)) : loc(m),
+        h('span', { class: 'cell-sub' }, h('span', { class: 'code' }, m.code))),
       h('td', { 'data-label': t('mv.col.milestone_kind') }, word('mv.milestone', m.kind)),
       h('td', { 'data-label': t('mv.col.on'), class: 'cell-nowrap' }, day(m.on)),
       h('td', { 'data-label': t('mv.col.phase') }, m.phase)));
