@@ -38,6 +38,22 @@ if [ ! -f "$EDX_DB" ]; then
         "$BIN" campaign register "$C" --unit "$u" >/dev/null
         "$BIN" campaign pledge "$C" --unit "$u" --file data/demo/pledges.json >/dev/null
     done
+    # The rest of the movement goes through the API, as its users would do it.
+    SEED_PORT=$((20000 + $$ % 20000))
+    "$BIN" serve --listen "127.0.0.1:$SEED_PORT" --access-log off >/dev/null 2>&1 &
+    SEED_PID=$!
+    i=0
+    until curl -sf "http://127.0.0.1:$SEED_PORT/healthz" >/dev/null 2>&1; do
+        i=$((i + 1)); [ $i -lt 100 ] || { echo "demo: the seeding server did not start" >&2; exit 1; }
+        sleep 0.1
+    done
+    if ! scripts/demo-movement.sh "http://127.0.0.1:$SEED_PORT" "$PASSWORD"; then
+        kill "$SEED_PID"; wait "$SEED_PID" 2>/dev/null || true
+        echo "demo: populating the movement failed; $EDX_DB is removed" >&2
+        rm -f "$EDX_DB" "$EDX_DB-wal" "$EDX_DB-shm"
+        exit 1
+    fi
+    kill "$SEED_PID"; wait "$SEED_PID" 2>/dev/null || true
 else
     echo "demo: using the existing $EDX_DB (delete it to start afresh)" >&2
 fi
@@ -49,9 +65,11 @@ cat <<INFO
     admin         ministry admin (everything)
     hanoi.admin   unit admin of the Hà Nội Department of Education and Training
     hcm.admin     unit admin of the Ho Chi Minh City Department
-    reviewer      reviewer
+    reviewer      reviewer, chair of the council (round SK-2026); also hoidong.an, hoidong.binh, hoidong.chi
     teacher       teacher at THPT Chu Văn An
     learner       learner at THPT Chu Văn An
+  The movement DMST-CDS-2025-2030: registrations, pledges, 2026 reports, initiatives, a closed
+  review round, and nominations at every stage (public page: /api/v1/public/nominations).
   Credentials: sign in as admin, open "Văn bằng số"; anyone can check one at
   http://$LISTEN/verify
   API: http://$LISTEN/api/v1/openapi.json   Stop with Ctrl-C.

@@ -8,7 +8,7 @@ what=${1:-build}
 
 build="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev \
 libpq-dev libutf8proc-dev zlib1g-dev libcairo2-dev libpango1.0-dev libqrencode-dev libssl-dev libzstd-dev libzip-dev libxlsxwriter-dev fonts-noto-core \
-sqlite3 curl ca-certificates"
+sqlite3 curl jq ca-certificates"
 test_pkgs="libcmocka-dev postgresql postgresql-client chromium procps psmisc poppler-utils unzip"
 # A Node.js from elsewhere (nodesource bundles npm) satisfies the tests; Debian's would conflict.
 command -v node >/dev/null 2>&1 || test_pkgs="$test_pkgs nodejs"

@@ -27,7 +27,16 @@ struct edx_pdf {
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static PangoFontMap *font_map;
+static PangoFontMap *font_map; /* kept for the process: fontconfig's caches live in it */
+
+int edx_pdf_fonts_run(int (*fn)(void *font_map, void *ctx), void *ctx)
+{
+    pthread_mutex_lock(&lock);
+    if (!font_map) font_map = pango_cairo_font_map_new();
+    int rc = fn(font_map, ctx);
+    pthread_mutex_unlock(&lock);
+    return rc;
+}
 
 static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int len)
 {

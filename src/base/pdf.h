@@ -9,7 +9,8 @@
  *   edx_pdf_field(d, "Đơn vị", "Sở GDĐT Huế");
  *   rc = edx_pdf_close(d, err);      (always call: it frees d)
  *
- * One document at a time per process (a lock is held from open to close).
+ * One document at a time per process: the font lock (edx_pdf_fonts_run) is held from
+ * open to close.
  */
 #ifndef EDX_PDF_H
 #define EDX_PDF_H
@@ -37,6 +38,13 @@ void edx_pdf_field(edx_pdf *d, const char *label, const char *value);
  */
 void edx_pdf_table(edx_pdf *d, int ncols, const char *const *head, const char *const *cells,
                    size_t nrows, const double *widths);
+/*
+ * Run `fn` with the process's Pango font map (a PangoFontMap *) under the one lock that
+ * serialises every use of Pango and fontconfig in edudx (credentials, review reports,
+ * dossiers). Returns what `fn` returns. Not to be called between open and close.
+ */
+int edx_pdf_fonts_run(int (*fn)(void *font_map, void *ctx), void *ctx);
+
 /* Finish, append the PDF to `out`, free `d`. 0, or an error (nothing appended). */
 int edx_pdf_close(edx_pdf *d, edx_err *err);
 

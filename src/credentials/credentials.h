@@ -308,11 +308,5 @@ int edx_verify_json(edx_verifier *v, json_t *credential, int64_t now, json_t **r
 int edx_cred_render_pdf(const json_t *credential, const char *verify_url, edx_buf *out,
                         edx_err *err);
 
-/*
- * Run `fn` with the process's Pango font map (a PangoFontMap *), under the lock that
- * serialises every use of Pango and fontconfig, for other PDFs the server draws (the
- * 2027/2030 review reports). Returns what `fn` returns.
- */
-int edx_pdf_fonts_run(int (*fn)(void *font_map, void *ctx), void *ctx);
 
 #endif

@@ -28,12 +28,12 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
-#include <pthread.h>
 #include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/pdf.h"
 #include "base/utf8.h"
 #include "credentials/credentials.h"
 
@@ -961,8 +961,6 @@ static void read_credential(rd *r, body *b, const json_t *vc)
 
 /* ---- the PDF ------------------------------------------------------------------------------- */
 
-static pthread_mutex_t render_lock = PTHREAD_MUTEX_INITIALIZER;
-static PangoFontMap *font_map; /* kept for the process: fontconfig's caches live in it */
 
 static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int len)
 {
@@ -976,7 +974,8 @@ static int pdf_date_ok(const char *s)
     return iso_date(s) && strspn(s, "0123456789-T:Z+") == strlen(s);
 }
 
-static int render_locked(const json_t *vc, const char *verify_url, edx_buf *out, edx_err *err)
+static int render_locked(PangoFontMap *font_map, const json_t *vc, const char *verify_url,
+                         edx_buf *out, edx_err *err)
 {
     rd r = {0};
     body b = {0};
@@ -991,7 +990,6 @@ static int render_locked(const json_t *vc, const char *verify_url, edx_buf *out,
                                "the verification link cannot be encoded as a QR code");
         }
     }
-    if (!font_map) font_map = pango_cairo_font_map_new();
     cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream(write_out, out, PAGE_W, PAGE_H);
     r.cr = cairo_create(pdf);
     PangoContext *pc = pango_font_map_create_context(font_map);
@@ -1024,6 +1022,19 @@ static int render_locked(const json_t *vc, const char *verify_url, edx_buf *out,
                        out->oom ? "out of memory" : cairo_status_to_string(st));
 }
 
+typedef struct render_job {
+    const json_t *vc;
+    const char *url;
+    edx_buf *out;
+    edx_err *err;
+} render_job;
+
+static int render_job_run(void *font_map, void *ctx)
+{
+    render_job *j = ctx;
+    return render_locked(font_map, j->vc, j->url, j->out, j->err);
+}
+
 int edx_cred_render_pdf(const json_t *credential, const char *verify_url, edx_buf *out,
                         edx_err *err)
 {
@@ -1032,21 +1043,11 @@ int edx_cred_render_pdf(const json_t *credential, const char *verify_url, edx_bu
         return edx_err_set(err, EDX_EINVAL, 422, "render_failed", "",
                            "a credential must be a JSON object to be printed");
     size_t start = out->len;
-    pthread_mutex_lock(&render_lock);
-    int rc = render_locked(credential, verify_url, out, err);
-    pthread_mutex_unlock(&render_lock);
+    render_job job = {credential, verify_url, out, err};
+    int rc = edx_pdf_fonts_run(render_job_run, &job);
     if (rc < 0 && out->data && out->len > start) {
         out->len = start;
         out->data[start] = '\0';
     }
-    return rc;
-}
-
-int edx_pdf_fonts_run(int (*fn)(void *font_map, void *ctx), void *ctx)
-{
-    pthread_mutex_lock(&render_lock);
-    if (!font_map) font_map = pango_cairo_font_map_new();
-    int rc = fn(font_map, ctx);
-    pthread_mutex_unlock(&render_lock);
     return rc;
 }

@@ -20,7 +20,7 @@
 #include <xlsxwriter.h>
 
 #include "base/csv.h"
-#include "credentials/credentials.h"
+#include "base/pdf.h"
 #include "reports/milestone_int.h"
 
 /* ---- the levels as rows of cells --------------------------------------------------------- */
