@@ -175,7 +175,7 @@ export class NominationsView extends PartsView {
     h('div', { class: 'filters__actions' }, h('button', { type: 'submit', class: 'button button--primary' }, t('cred.filter.apply'))));
     const rows = list.map((n) => h('tr', { dataset: { id: n.id } },
       h('th', { scope: 'row', class: 'cell-main' }, h('a', { class: 'cell-link', href: nominationHref(n.id) }, subjectName(n)),
-        h('span', { class: 'cell-sub' }, n.unit ? n.unit.name : '')),
+        n.unit && n.unit.name !== subjectName(n) ? h('span', { class: 'cell-sub' }, n.unit.name) : null),
       h('td', { 'data-label': t('nm.form') }, formName(n)),
       h('td', { 'data-label': t('nm.year') }, String(n.candidate_year)),
       h('td', { 'data-label': t('nm.eligibility') }, verdictPill(n.eligibility)),

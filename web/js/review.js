@@ -57,24 +57,28 @@ export class ReviewsView extends PartsView {
       if (e.name === 'AbortError') throw e;
     }
     const me = this.ctx.user.username;
-    const checks = [...rounds.values()].map(async (r) => {
-      try {
-        const full = await api.round(r.campaign, r.round, signal);
-        const mine = (full.members || []).find((m) => m.username === me);
-        if (mine && mine.role === 'chair') this.chaired.push({ ...r, status: full.status });
-      } catch (e) {
-        if (e.name === 'AbortError') throw e;
-      }
-    });
-    const ballots = [...campaigns].map(async (code) => {
+    await Promise.all([...campaigns].map(async (code) => {
       try {
         const list = await api.ballots(code, signal);
         for (const b of list.items || list.ballots || []) this.ballots.push({ ...b, campaign: b.campaign || code });
       } catch (e) {
         if (e.name === 'AbortError') throw e;
       }
-    });
-    await Promise.all([...checks, ...ballots]);
+    }));
+    // Rounds one chairs: those of the queue (open rounds) and of the ballots (closed ones too).
+    for (const b of this.ballots) {
+      const code = b.round && typeof b.round === 'object' ? b.round.code : b.round;
+      if (code && !rounds.has(`${b.campaign}|${code}`)) rounds.set(`${b.campaign}|${code}`, { campaign: b.campaign, round: code, name: (b.round && b.round.name) || code });
+    }
+    await Promise.all([...rounds.values()].map(async (r) => {
+      try {
+        const full = await api.round(r.campaign, r.round, signal);
+        const mine = (full.members || []).find((m) => m.username === me);
+        if (mine && mine.role === 'chair') this.chaired.push({ ...r, name: full.name, status: full.status });
+      } catch (e) {
+        if (e.name === 'AbortError') throw e;
+      }
+    }));
     return true;
   }
 
