@@ -42,6 +42,11 @@ int aw_history_json(edx_db *db, edx_arena *a, int64_t unit_id, int64_t person_id
                     const char *kind, const char *name, int include_annulled, json_t **out,
                     edx_err *err);
 
+/* The Ministry or the system (the CLI). */
+int aw_is_ministry(const edx_principal *p);
+/* Unix seconds as an ISO 8601 string, null for 0. */
+json_t *aw_time_json(int64_t t);
+
 /* Today in Vietnam, YYYY-MM-DD. */
 void aw_today(char out[11]);
 

@@ -59,12 +59,8 @@ static int ballot_load(edx_db *db, edx_arena *a, int64_t id, ballot *b, edx_err 
     if (rc == 0)
         return edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", "id", "no ballot %lld",
                            (long long)id);
+    if (rc > 0 && (!b->status || !b->campaign || !b->title)) return edx_err_nomem(err);
     return rc < 0 ? rc : 0;
-}
-
-static int is_ministry(const edx_principal *p)
-{
-    return p->role == EDX_ROLE_MINISTRY_ADMIN || p->via == EDX_AUTH_SYSTEM;
 }
 
 /* The Ministry, or members of the round's council (1 chair, 0 member), else 404. */
@@ -73,7 +69,7 @@ static int may_read(edx_db *db, edx_arena *a, const edx_principal *p, const ball
 {
     edx_council c;
     *chair = 0;
-    if (is_ministry(p)) return 0;
+    if (aw_is_ministry(p)) return 0;
     int rc = edx_council_by_id(db, a, b->round_id, &c, err);
     if (rc < 0) return rc;
     if (p->user_id && p->user_id == c.chair_id) {
@@ -84,14 +80,6 @@ static int may_read(edx_db *db, edx_arena *a, const edx_principal *p, const ball
     if (rc == 1) return 0;
     return edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", "id", "no ballot %lld",
                        (long long)b->id);
-}
-
-static json_t *time_json(int64_t t)
-{
-    char iso[32];
-    if (!t) return json_null();
-    edx_time_iso(t, iso);
-    return json_string(iso);
 }
 
 /* Whether an item passes: yes ≥ threshold% of its base (all members, or those who voted). */
@@ -157,8 +145,8 @@ static int ballot_json(edx_db *db, edx_arena *a, const edx_principal *p, const b
                      "code", c.code, "name", c.name, "status", b->status, "accepting",
                      !closed && now < b->closes_at, "secret", b->secret, "members",
                      (json_int_t)b->members, "voted", (json_int_t)b->voted, "you_voted",
-                     mine > 0, "opens_at", time_json(b->opens_at), "closes_at",
-                     time_json(b->closes_at), "closed_at", time_json(b->closed_at),
+                     mine > 0, "opens_at", aw_time_json(b->opens_at), "closes_at",
+                     aw_time_json(b->closes_at), "closed_at", aw_time_json(b->closed_at),
                      "closed_early", b->closed_early, "created_by", b->created_by, "items", items);
     return *out ? 0 : edx_err_nomem(err);
 }
@@ -210,7 +198,7 @@ int edx_ballot_list(edx_db *db, edx_arena *a, const edx_principal *p, const char
                                 "SELECT b.id FROM ballots b WHERE b.campaign_id = ? AND (? = 1 OR"
                                 " b.round_id IN (SELECT round_id FROM council_members"
                                 " WHERE user_id = ?)) ORDER BY b.id DESC LIMIT 200",
-                                EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_INT(is_ministry(p)),
+                                EDX_DB_ARGS(EDX_DB_INT(cid), EDX_DB_INT(aw_is_ministry(p)),
                                             EDX_DB_INT(p->user_id)),
                                 id_row, NULL, &ids, err);
     size_t i;
@@ -288,7 +276,7 @@ int edx_ballot_create(edx_db *db, edx_arena *a, const edx_principal *p, const ch
     if ((rc = edx_campaign_id(db, campaign, &cid, err)) < 0 ||
         (rc = edx_council_get(db, a, campaign, round, &c, err)) < 0)
         return rc;
-    if (!is_ministry(p) && !(p->user_id && p->user_id == c.chair_id))
+    if (!aw_is_ministry(p) && !(p->user_id && p->user_id == c.chair_id))
         return edx_err_forbidden(err, "only the Ministry and the round's chair open a ballot");
     if (c.members < 1)
         return edx_err_set(err, EDX_ECONFLICT, 409, "no_council", "round", "the round has no council");
@@ -418,13 +406,13 @@ int edx_ballot_vote(edx_db *db, edx_arena *a, const edx_principal *p, int64_t id
     if ((rc = ballot_load(db, a, id, &b, err)) < 0) goto finish;
     if ((rc = edx_council_has(db, b.round_id, p->user_id, err)) < 0) goto finish;
     if (rc == 0) {
-        rc = is_ministry(p) ? edx_err_forbidden(err, "only members of the council vote")
+        rc = aw_is_ministry(p) ? edx_err_forbidden(err, "only members of the council vote")
                             : edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", "id",
                                           "no ballot %lld", (long long)id);
         goto finish;
     }
     int64_t now = edx_now();
-    if (strcmp(b.status, "open") != 0 || now >= b.closes_at) {
+    if (!b.status || strcmp(b.status, "open") != 0 || now >= b.closes_at) {
         char iso[32];
         edx_time_iso(b.closes_at, iso);
         rc = edx_err_set(err, EDX_ECONFLICT, 409, "ballot_closed", "",
@@ -514,11 +502,11 @@ int edx_ballot_close(edx_db *db, edx_arena *a, const edx_principal *p, int64_t i
     if ((rc = edx_db_begin(db, err)) < 0) goto out;
     if ((rc = ballot_load(db, a, id, &b, err)) < 0 || (rc = may_read(db, a, p, &b, &chair, err)) < 0)
         goto finish;
-    if (!is_ministry(p) && !chair) {
+    if (!aw_is_ministry(p) && !chair) {
         rc = edx_err_forbidden(err, "only the Ministry and the round's chair close a ballot");
         goto finish;
     }
-    if (strcmp(b.status, "open") != 0) {
+    if (!b.status || strcmp(b.status, "open") != 0) {
         rc = edx_err_set(err, EDX_ECONFLICT, 409, "ballot_closed", "", "the ballot is closed already");
         goto finish;
     }

@@ -183,8 +183,8 @@ static void pdf_initiatives(edx_pdf *pdf, edx_arena *a, const dossier *d)
         cells[i * 4 + 1] = json_is_object(rg) ? edx_arena_printf(a, "%s, %s (%s)", s(rg, "body"),
                                                                  s(rg, "decision_number"), s(rg, "scope"))
                                               : "chưa công nhận / not recognised";
-        cells[i * 4 + 2] = num(a, json_integer(json_array_size(json_object_get(it, "adoptions"))));
-        cells[i * 4 + 3] = num(a, json_integer(json_array_size(json_object_get(it, "evidence"))));
+        cells[i * 4 + 2] = edx_arena_printf(a, "%zu", json_array_size(json_object_get(it, "adoptions")));
+        cells[i * 4 + 3] = edx_arena_printf(a, "%zu", json_array_size(json_object_get(it, "evidence")));
     }
     static const char *const head[] = {"Tên · Title", "Công nhận · Recognition",
                                        "Nơi áp dụng · Adoptions", "Minh chứng · Files"};
@@ -273,7 +273,7 @@ static void pdf_comments(edx_pdf *pdf, edx_arena *a, const dossier *d)
     const json_t *items = json_object_get(d->comments, "items");
     size_t i, n = json_array_size(items);
     json_t *c;
-    edx_pdf_field(pdf, "Số ý kiến · Comments", num(a, json_integer((json_int_t)n)));
+    edx_pdf_field(pdf, "Số ý kiến · Comments", edx_arena_printf(a, "%zu", n));
     if (!n) return;
     const char **cells = edx_arena_calloc(a, n * 3, sizeof *cells);
     json_array_foreach(items, i, c) {
@@ -289,7 +289,7 @@ static void pdf_comments(edx_pdf *pdf, edx_arena *a, const dossier *d)
 int edx_nomination_dossier_pdf(edx_db *db, edx_arena *a, const edx_principal *p, int64_t id,
                                edx_buf *out, edx_err *err)
 {
-    dossier d;
+    dossier d = {0};
     int rc = collect(db, a, p, id, &d, err);
     if (rc < 0) {
         dossier_free(&d);
@@ -420,8 +420,9 @@ int edx_nomination_evidence_zip(edx_db *db, edx_arena *a, const edx_principal *p
                                 const struct edx_evidence_cfg *cfg, int64_t id, edx_buf *out,
                                 edx_err *err)
 {
-    dossier d;
+    dossier d = {0};
     zfile *files = edx_arena_calloc(a, MAX_FILES, sizeof *files);
+    if (!files) return edx_err_nomem(err);
     size_t nf = 0;
     edx_buf sums = {0};
     zip_source_t *src = NULL;
@@ -430,7 +431,7 @@ int edx_nomination_evidence_zip(edx_db *db, edx_arena *a, const edx_principal *p
     edx_principal sys;
     edx_principal_system(&sys);
     zip_error_init(&ze);
-    int rc = files ? collect(db, a, p, id, &d, err) : edx_err_nomem(err);
+    int rc = collect(db, a, p, id, &d, err);
     if (rc < 0) goto done;
     size_t i, k, e;
     json_t *rep, *v, *h, *it;
@@ -509,6 +510,6 @@ done:
     if (src) zip_source_free(src);
     zip_error_fini(&ze);
     edx_buf_free(&sums);
-    if (files) dossier_free(&d);
+    dossier_free(&d);
     return rc;
 }

@@ -77,24 +77,35 @@ static void nom_read(edx_arena *a, edx_rows *r, nom *n)
 int aw_nom_load(edx_db *db, edx_arena *a, int64_t id, nom *n, edx_err *err)
 {
     edx_rows *rows = NULL;
+    memset(n, 0, sizeof *n);
     int rc = edx_db_query(db, &rows, NOM_SQL " WHERE n.id = ?", EDX_DB_ARGS(EDX_DB_INT(id)), err);
     if (rc < 0) return rc;
     if ((rc = edx_rows_next(rows, err)) > 0) nom_read(a, rows, n);
     edx_rows_close(rows);
+    if (rc > 0 && (!n->status || !n->unit_path || !n->form || !n->verdict))
+        return edx_err_nomem(err);
     if (rc == 0)
         return edx_err_set(err, EDX_ENOTFOUND, 404, "not_found", "id", "no nomination %lld",
                            (long long)id);
     return rc < 0 ? rc : 0;
 }
 
-static int is_ministry(const edx_principal *p)
+int aw_is_ministry(const edx_principal *p)
 {
     return p->role == EDX_ROLE_MINISTRY_ADMIN || p->via == EDX_AUTH_SYSTEM;
 }
 
+json_t *aw_time_json(int64_t t)
+{
+    char iso[32];
+    if (!t) return json_null();
+    edx_time_iso(t, iso);
+    return json_string(iso);
+}
+
 int aw_nom_may_read(edx_db *db, const edx_principal *p, const nom *n, edx_err *err)
 {
-    if (is_ministry(p)) return 0;
+    if (aw_is_ministry(p)) return 0;
     if (p->role == EDX_ROLE_UNIT_ADMIN && edx_scope_can_read(p, n->unit_path)) return 0;
     if (p->role == EDX_ROLE_REVIEWER && n->ballot_id) {
         int64_t k = 0;
@@ -126,14 +137,6 @@ const json_t *aw_campaign_form(const json_t *camp, const char *code)
         if (c && code && strcmp(c, code) == 0) return f;
     }
     return NULL;
-}
-
-static json_t *time_json(int64_t t)
-{
-    char iso[32];
-    if (!t) return json_null();
-    edx_time_iso(t, iso);
-    return json_string(iso);
 }
 
 static json_t *form_name(const json_t *camp, const char *code)
@@ -192,7 +195,7 @@ static json_t *nom_json_with(edx_db *db, edx_arena *a, const nom *n, const json_
     json_object_set_new(o, "summary", json_string(n->summary));
     json_object_set_new(o, "status", json_string(n->status));
     json_t *el = json_pack("{s:s,s:b,s:o}", "verdict", n->verdict, "confirmed",
-                           n->confirmed_by != NULL, "checked_at", time_json(n->checked_at));
+                           n->confirmed_by != NULL, "checked_at", aw_time_json(n->checked_at));
     if (el && n->confirmed_by) {
         json_object_set_new(el, "confirmed_by", json_string(n->confirmed_by));
         json_object_set_new(el, "confirm_note", edx_json_str_or_null(n->confirm_note));
@@ -214,8 +217,8 @@ static json_t *nom_json_with(edx_db *db, edx_arena *a, const nom *n, const json_
                              EDX_DB_ARGS(EDX_DB_INT(n->id)), &k, &e) < 0)
             k = -1;
         json_object_set_new(o, "posting",
-                            json_pack("{s:o,s:o,s:b,s:I}", "from", time_json(n->posted_from),
-                                      "until", time_json(n->posted_until), "open",
+                            json_pack("{s:o,s:o,s:b,s:I}", "from", aw_time_json(n->posted_from),
+                                      "until", aw_time_json(n->posted_until), "open",
                                       edx_now() < n->posted_until, "comments", (json_int_t)k));
     } else {
         json_object_set_new(o, "posting", json_null());
@@ -228,11 +231,11 @@ static json_t *nom_json_with(edx_db *db, edx_arena *a, const nom *n, const json_
     json_object_set_new(o, "credential", edx_json_str_or_null(n->credential_id));
     json_object_set_new(o, "annulment",
                         n->annul_reason ? json_pack("{s:s,s:o}", "reason", n->annul_reason, "at",
-                                                    time_json(n->annulled_at))
+                                                    aw_time_json(n->annulled_at))
                                         : json_null());
     json_object_set_new(o, "created_by", json_string(n->created_by));
-    json_object_set_new(o, "created_at", time_json(n->created_at));
-    json_object_set_new(o, "updated_at", time_json(n->updated_at));
+    json_object_set_new(o, "created_at", aw_time_json(n->created_at));
+    json_object_set_new(o, "updated_at", aw_time_json(n->updated_at));
     (void)a;
     return o;
 }
@@ -268,7 +271,7 @@ int aw_set_status(edx_db *db, int64_t id, const char *status, edx_err *err)
 static json_t *step_row(edx_rows *r, void *ctx)
 {
     (void)ctx;
-    return json_pack("{s:o,s:s,s:s,s:o}", "at", time_json(edx_rows_int(r, 0)), "action",
+    return json_pack("{s:o,s:s,s:s,s:o}", "at", aw_time_json(edx_rows_int(r, 0)), "action",
                      edx_rows_text(r, 1), "actor", edx_rows_text(r, 2), "note",
                      edx_json_str_or_null(edx_rows_text(r, 3)));
 }
@@ -453,7 +456,7 @@ int edx_nomination_list(edx_db *db, edx_arena *a, const edx_principal *p, const 
         char *end = edx_unit_path_end(a, u.path);
         if (end && strcmp(end, hi) < 0) hi = end;
     }
-    int reviewer = !is_ministry(p) && p->role != EDX_ROLE_UNIT_ADMIN;
+    int reviewer = !aw_is_ministry(p) && p->role != EDX_ROLE_UNIT_ADMIN;
     if ((rc = aw_campaign_doc(db, a, campaign, &camp, err)) < 0) goto done;
     rc = edx_db_query(db, &rows,
                       NOM_SQL " WHERE n.campaign_id = ? AND u.path >= ? AND u.path < ?"
@@ -497,6 +500,7 @@ typedef int (*move_fn)(edx_db *db, edx_arena *a, const edx_principal *p, const n
 
 static int state_in(const char *s, const char *list)
 {
+    if (!s) return 0;
     size_t n = strlen(s);
     for (const char *q = list; q && *q;) {
         const char *bar = strchr(q, '|');
@@ -517,8 +521,8 @@ static int move(edx_db *db, edx_arena *a, const edx_principal *p, int64_t id, co
     if (rc < 0) return rc;
     if ((rc = aw_nom_load(db, a, id, &n, err)) < 0 || (rc = aw_nom_may_read(db, p, &n, err)) < 0)
         goto finish;
-    if (ministry_only ? !is_ministry(p)
-                      : !(is_ministry(p) || (p->role == EDX_ROLE_UNIT_ADMIN &&
+    if (ministry_only ? !aw_is_ministry(p)
+                      : !(aw_is_ministry(p) || (p->role == EDX_ROLE_UNIT_ADMIN &&
                                              edx_scope_can_write(p, n.unit_path)))) {
         rc = edx_err_forbidden(err, ministry_only ? "only the Ministry may do this"
                                                   : "you may not act for this unit");
@@ -811,11 +815,11 @@ int edx_nomination_decide(edx_db *db, edx_arena *a, const edx_principal *p,
         return edx_err_invalid(err, "date", "date is the decision's day, YYYY-MM-DD, not later than today");
     /* A decision recorded before a failed issue: issue now, without deciding twice. */
     if ((rc = aw_nom_load(db, a, id, &n, err)) < 0) return rc;
-    if (strcmp(n.status, "decided") != 0 || n.credential_id) {
+    if (!n.status || strcmp(n.status, "decided") != 0 || n.credential_id) {
         if ((rc = move(db, a, p, id, "submitted", 1, "decide", do_decide, &c, NULL, err)) < 0)
             return rc;
         if ((rc = aw_nom_load(db, a, id, &n, err)) < 0) return rc;
-    } else if (!is_ministry(p)) {
+    } else if (!aw_is_ministry(p)) {
         return edx_err_forbidden(err, "only the Ministry may do this");
     }
     if ((rc = issue_award(db, a, p, env, &n, err)) < 0) return rc;
@@ -853,9 +857,9 @@ int edx_nomination_annul(edx_db *db, edx_arena *a, const edx_principal *p,
     if (!json_is_object(body)) return edx_err_invalid(err, "", "the body must be an object");
     int rc = edx_json_only((json_t *)body, allowed, err);
     if (rc < 0 || (rc = text_field(a, body, "reason", 5, 1000, &reason, err)) < 0) return rc;
-    if (!is_ministry(p)) return edx_err_forbidden(err, "only the Ministry may do this");
+    if (!aw_is_ministry(p)) return edx_err_forbidden(err, "only the Ministry may do this");
     if ((rc = aw_nom_load(db, a, id, &n, err)) < 0) return rc;
-    if (strcmp(n.status, "decided") != 0)
+    if (!n.status || strcmp(n.status, "decided") != 0)
         return edx_err_set(err, EDX_ECONFLICT, 409, "wrong_status", "status",
                            "the nomination is %s; this needs decided", n.status);
     /* The credential first: if revoking fails nothing has changed; a revoked credential
@@ -898,8 +902,8 @@ int edx_nomination_public(edx_db *db, edx_arena *a, json_t **out, edx_err *err)
             n.unit_name, "subject", "kind", n.person_id ? "individual" : "collective", "name",
             n.subject_name, "form", n.form, "form_name", form_name(camp, n.form),
             "candidate_year", (json_int_t)n.candidate_year, "summary", n.summary, "status",
-            n.status, "posting", "from", time_json(n.posted_from), "until",
-            time_json(n.posted_until), "open", now < n.posted_until);
+            n.status, "posting", "from", aw_time_json(n.posted_from), "until",
+            aw_time_json(n.posted_until), "open", now < n.posted_until);
         if (!o || json_array_append_new(items, o) < 0) rc = edx_err_nomem(err);
     }
     edx_rows_close(rows);
@@ -934,7 +938,7 @@ int edx_nomination_comment(edx_db *db, edx_arena *a, const edx_principal *p, int
                          (long long)id);
         goto finish;
     }
-    if (strcmp(n.status, "posted") != 0 || edx_now() >= n.posted_until) {
+    if (!n.status || strcmp(n.status, "posted") != 0 || edx_now() >= n.posted_until) {
         rc = edx_err_set(err, EDX_ECONFLICT, 409, "window_closed", "",
                          "comments on this nomination are closed");
         goto finish;
@@ -975,7 +979,7 @@ static json_t *comment_row(edx_rows *r, void *ctx)
     (void)ctx;
     return json_pack("{s:I,s:s,s:o,s:s,s:o}", "id", (json_int_t)edx_rows_int(r, 0), "name",
                      edx_rows_text(r, 1), "contact", edx_json_str_or_null(edx_rows_text(r, 2)),
-                     "text", edx_rows_text(r, 3), "at", time_json(edx_rows_int(r, 4)));
+                     "text", edx_rows_text(r, 3), "at", aw_time_json(edx_rows_int(r, 4)));
 }
 
 int edx_nomination_comments(edx_db *db, edx_arena *a, const edx_principal *p, int64_t id,
@@ -985,7 +989,7 @@ int edx_nomination_comments(edx_db *db, edx_arena *a, const edx_principal *p, in
     json_t *items = NULL;
     int rc = aw_nom_load(db, a, id, &n, err);
     if (rc < 0) return rc;
-    if (!is_ministry(p)) return edx_err_forbidden(err, "only the Ministry reads the comments");
+    if (!aw_is_ministry(p)) return edx_err_forbidden(err, "only the Ministry reads the comments");
     if ((rc = edx_db_query_array(db,
                                  "SELECT id, name, contact, text, created_at FROM"
                                  " nomination_comments WHERE nomination_id = ? ORDER BY id",
