@@ -85,7 +85,7 @@ unit_tests() {
 }
 
 # Node modules for the browser test (playwright-core only; the browser is Debian's).
-if { want e2e || want e2e-credentials; } && [ -f tests/e2e/package.json ] && [ ! -d tests/e2e/node_modules ]; then
+if { want e2e || want e2e-credentials || want e2e-movement; } && [ -f tests/e2e/package.json ] && [ ! -d tests/e2e/node_modules ]; then
     (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error) >"$OUT/npm.log" 2>&1 ||
         { echo "npm ci failed; see $OUT/npm.log" >&2; }
 fi
@@ -186,6 +186,7 @@ suite crash node tests/cli/crash.mjs
 [ -f tests/cli/crash_evidence.mjs ] && suite crash-evidence node tests/cli/crash_evidence.mjs
 [ -f tests/e2e/shell.mjs ] && suite e2e node tests/e2e/shell.mjs
 [ -f tests/e2e/credentials.mjs ] && suite e2e-credentials node tests/e2e/credentials.mjs
+[ -f tests/e2e/movement.mjs ] && suite e2e-movement node tests/e2e/movement.mjs
 
 if [ "${EDX_ASAN:-}" = 1 ]; then
     reports=$(ls "$OUT/asan" 2>/dev/null | wc -l)

@@ -503,8 +503,19 @@ int edx_review_entry(edx_db *db, edx_arena *a, const edx_principal *p, int64_t e
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(reports, "reports"), i, r) {
-        if (strcmp(str(r, "unit"), x.unit) == 0 && json_integer_value(json_object_get(r, "version")) > 0)
-            json_array_append(mine, r);
+        if (strcmp(str(r, "unit"), x.unit) != 0 || json_integer_value(json_object_get(r, "version")) <= 0)
+            continue;
+        /* The values as submitted, with their evidence files, for the scorecard's side. */
+        json_t *full = NULL;
+        if (!x.blind && (rc = edx_report_get(db, a, &sys, x.campaign, x.unit, str(r, "period"), 0,
+                                             &full, err)) < 0) {
+            json_decref(mine);
+            goto fail;
+        }
+        json_t *cur = full ? json_object_get(full, "current") : NULL;
+        json_object_set(r, "values", json_is_object(cur) ? json_object_get(cur, "values") : json_array());
+        json_decref(full);
+        json_array_append(mine, r);
     }
     *out = json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:O,s:O,s:o,s:o,s:o}", "entry", (json_int_t)entry,
                      "campaign", x.campaign, "round", x.round, "assignment", x.assignment, "unit",

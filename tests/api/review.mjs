@@ -102,6 +102,29 @@ test('a reviewer sees its queue and the entry beside the rubric', async () => {
   assert.equal((await hanoi.get('/api/v1/reviews/' + mine[0].entry)).status, 403);
 });
 
+test('the entry shows the unit\'s submitted report values with their evidence files', async () => {
+  const pdf = '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n';
+  const up = await hanoi.req('POST', '/api/v1/evidence?unit=SGDDT-HA-NOI&name=bc.pdf', pdf, { 'content-type': 'application/pdf' });
+  assert.equal(up.status, 201, up.text);
+  const rep = `/api/v1/campaigns/${CODE}/registrations/SGDDT-HA-NOI/reports/2026-S1`;
+  assert.equal((await hanoi.req('PUT', rep, { values: [{ indicator: 'BD-NLS', value: 55, note: 'Tổng hợp', evidence: [up.body.sha256] }] })).status, 200);
+  assert.equal((await hanoi.post(rep + '/submit')).status, 200);
+  const hn = R1.entries.find((e) => e.unit === 'SGDDT-HA-NOI').entry;
+  let seen = 0;
+  for (const c of [...Object.values(rv), chair]) {
+    const e = await c.get('/api/v1/reviews/' + hn);
+    if (e.status !== 200) continue;
+    seen++;
+    const r = e.body.reports.find((x) => x.period === '2026-S1');
+    assert.ok(r, e.text);
+    const v = r.values.find((x) => x.indicator === 'BD-NLS');
+    assert.deepEqual([v.value, v.note, v.evidence], [55, 'Tổng hợp', [up.body.sha256]]);
+    assert.ok(r.values.some((x) => x.computed), 'computed indicators too');
+    assert.equal((await c.get('/api/v1/evidence/' + up.body.sha256)).status, 200, 'the reviewer may download it');
+  }
+  assert.equal(seen, 3);
+});
+
 test('scorecards: drafts, the scale, every criterion to submit, and once only', async () => {
   const c = rv['rv.a'];
   const id = mine[0].entry;

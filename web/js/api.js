@@ -116,7 +116,87 @@ export const api = {
   putTrust: (code, body) => request('PUT', `/api/v1/trust-registry/${encodeURIComponent(code)}`, { body }),
   removeTrust: (code) => request('DELETE', `/api/v1/trust-registry/${encodeURIComponent(code)}`),
   schema: (type, signal) => request('GET', `/schemas/${encodeURIComponent(type)}.input.json`, { signal }),
+
+  // The emulation movement: campaigns, registrations and pledges, reports, evidence, initiatives.
+  campaigns: (signal) => request('GET', '/api/v1/campaigns', { signal }),
+  campaign: (code, signal) => request('GET', campPath(code), { signal }),
+  createCampaign: (text) => request('POST', '/api/v1/campaigns', { raw: text, rawType: 'application/json' }),
+  redefineCampaign: (code, text) => request('PUT', campPath(code), { raw: text, rawType: 'application/json' }),
+  dashboard: (code, signal) => request('GET', `${campPath(code)}/dashboard`, { signal }),
+  coverage: (code, query, signal) => request('GET', `${campPath(code)}/coverage`, { query, signal }),
+  register: (code, unit) => request('POST', `${campPath(code)}/registrations`, { body: { unit } }),
+  registration: (code, unit, signal) => request('GET', regPath(code, unit), { signal }),
+  putPledges: (code, unit, pledges) => request('PUT', `${regPath(code, unit)}/pledges`, { body: { pledges } }),
+  reports: (code, query, signal) => request('GET', `${campPath(code)}/reports`, { query, signal }),
+  report: (code, unit, period, signal) => request('GET', repPath(code, unit, period), { signal }),
+  reportVersion: (code, unit, period, n, signal) => request('GET', `${repPath(code, unit, period)}/versions/${n}`, { signal }),
+  saveReport: (code, unit, period, values) => request('PUT', repPath(code, unit, period), { body: { values } }),
+  // action: submit | return | accept
+  reportAction: (code, unit, period, action, body) =>
+    request('POST', `${repPath(code, unit, period)}/${action}`, body === undefined ? {} : { body }),
+  uploadEvidence: (unit, file) => request('POST', '/api/v1/evidence', {
+    query: { unit, name: file.name }, raw: file, rawType: file.type || 'application/octet-stream',
+  }),
+  initiatives: (query, signal) => request('GET', '/api/v1/initiatives', { query, signal }),
+  initiative: (id, signal) => request('GET', `/api/v1/initiatives/${encodeURIComponent(id)}`, { signal }),
+  createInitiative: (body) => request('POST', '/api/v1/initiatives', { body }),
+  recognise: (id, body) => request('POST', `/api/v1/initiatives/${encodeURIComponent(id)}/recognition`, { body }),
+  adopt: (id, body) => request('POST', `/api/v1/initiatives/${encodeURIComponent(id)}/adoptions`, { body }),
+
+  // Review rounds, councils and scorecards.
+  createRound: (code, body) => request('POST', `${campPath(code)}/rounds`, { body }),
+  round: (code, round, signal) => request('GET', `${campPath(code)}/rounds/${encodeURIComponent(round)}`, { signal }),
+  roundResults: (code, round, group, signal) =>
+    request('GET', `${campPath(code)}/rounds/${encodeURIComponent(round)}/results`, { query: { group: group || undefined }, signal }),
+  closeRound: (code, round) => request('POST', `${campPath(code)}/rounds/${encodeURIComponent(round)}/close`),
+  reviews: (signal) => request('GET', '/api/v1/reviews', { signal }),
+  review: (entry, signal) => request('GET', `/api/v1/reviews/${encodeURIComponent(entry)}`, { signal }),
+  scorecard: (entry, body) => request('PUT', `/api/v1/reviews/${encodeURIComponent(entry)}/scorecard`, { body }),
+  recuse: (entry, reason) => request('POST', `/api/v1/reviews/${encodeURIComponent(entry)}/recusal`, { body: { reason } }),
+  awardRules: (signal) => request('GET', '/api/v1/awards/rules', { signal }),
+  milestoneReview: (code, milestone, signal) => request('GET', `${campPath(code)}/reviews/${encodeURIComponent(milestone)}`, { signal }),
+
+  // Nominations, ballots and the public posting.
+  nominations: (code, query, signal) => request('GET', `${campPath(code)}/nominations`, { query, signal }),
+  nominate: (code, body) => request('POST', `${campPath(code)}/nominations`, { body }),
+  nomination: (id, signal) => request('GET', nomPath(id), { signal }),
+  // action: check | withdraw | post | submit | decide | annul
+  nominationAction: (id, action, body) => request('POST', `${nomPath(id)}/${action}`, body === undefined ? {} : { body }),
+  nominationComments: (id, signal) => request('GET', `${nomPath(id)}/comments`, { signal }),
+  openBallot: (code, body) => request('POST', `${campPath(code)}/ballots`, { body }),
+  // A campaign's ballots (the Ministry: all; council members: theirs).
+  ballots: async (campaign, signal) => {
+    try {
+      return await request('GET', `${campPath(campaign)}/ballots`, { signal });
+    } catch (e) {
+      if (e.status !== 404 && e.status !== 405) throw e;
+      return request('GET', '/api/v1/ballots', { query: { campaign }, signal });
+    }
+  },
+  ballot: (id, signal) => request('GET', `/api/v1/ballots/${encodeURIComponent(id)}`, { signal }),
+  vote: (id, choices) => request('POST', `/api/v1/ballots/${encodeURIComponent(id)}/vote`, { body: { choices } }),
+  // early: close before its time although some members have not voted.
+  closeBallot: (id, early = false) =>
+    request('POST', `/api/v1/ballots/${encodeURIComponent(id)}/close`, early ? { body: { early: true } } : {}),
+  publicNominations: (signal) => request('GET', '/api/v1/public/nominations', { signal }),
+  publicComment: (id, body) => request('POST', `/api/v1/public/nominations/${encodeURIComponent(id)}/comments`, { body }),
 };
+
+function campPath(code) {
+  return `/api/v1/campaigns/${encodeURIComponent(code)}`;
+}
+
+function regPath(code, unit) {
+  return `${campPath(code)}/registrations/${encodeURIComponent(unit)}`;
+}
+
+function repPath(code, unit, period) {
+  return `${regPath(code, unit)}/reports/${encodeURIComponent(period)}`;
+}
+
+function nomPath(id) {
+  return `/api/v1/nominations/${encodeURIComponent(id)}`;
+}
 
 function credPath(id) {
   return `/api/v1/credentials/${encodeURIComponent(id)}`;
@@ -128,6 +208,13 @@ export const links = {
   verifyPage: (id) => `/verify?id=${encodeURIComponent(id)}`,
   trustExport: '/api/v1/trust-registry:export',
   didDocument: (code) => `/units/${encodeURIComponent(code)}/did.json`,
+  evidence: (sha) => `/api/v1/evidence/${encodeURIComponent(sha)}`,
+  dossier: (id) => `${nomPath(id)}/dossier.pdf`,
+  evidenceZip: (id) => `${nomPath(id)}/evidence.zip`,
+  publicNominations: '/nominations',
+  milestoneChart: (code, milestone, name) => `${campPath(code)}/reviews/${encodeURIComponent(milestone)}/charts/${name}.svg`,
+  milestoneExport: (code, milestone, format, level) =>
+    `${campPath(code)}/reviews/${encodeURIComponent(milestone)}?format=${format}${level ? `&level=${level}` : ''}`,
 };
 
 // Every page of a unit list (children of a unit), up to `max` units.

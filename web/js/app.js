@@ -1,18 +1,25 @@
 // edudx web UI: start-up, sign-in, the signed-in shell and hash routing
-// (#/, #/units/CODE, #/account and, for admins, #/credentials…, #/units/CODE/keys
-// and #/trust). Plain ES modules, no framework.
+// (#/, #/units/CODE, #/account; for admins #/credentials…, #/units/CODE/keys and #/trust;
+// the movement: #/movement…, #/initiatives…, #/reviews…, #/nominations/ID, #/ballots/ID).
+// Plain ES modules, no framework.
 
 import { AccountView } from './account.js';
 import { api, allUnits, onAuthLost, setCsrf } from './api.js';
 import { CredListView, CredView, IssueView, KeysView, TrustView } from './credentials.js';
 import { $, h, unitHref } from './dom.js';
 import { onLangChange, savedLang, setLang, t, word } from './i18n.js';
+import { MilestoneView } from './milestone.js';
+import { CampaignView, CampaignsView, DashboardView } from './movement.js';
+import { BallotView, NominationView, NominationsView } from './nominations.js';
+import { ReviewEntryView, ReviewsView, RoundView } from './review.js';
 import { UnitSearch } from './search.js';
 import { UnitTree } from './tree.js';
 import { HomeView, MessageView, UnitView } from './views.js';
+import { InitiativeView, InitiativesView, ReportView, WorkspaceView } from './workspace.js';
 
 const narrow = window.matchMedia('(max-width: 900px)');
-const ADMIN_ROLES = new Set(['ministry_admin', 'unit_admin']);
+// Roles that see the side navigation (each entry names its roles in data-roles).
+const NAV_ROLES = new Set(['ministry_admin', 'unit_admin', 'reviewer']);
 
 const ctx = {
   user: null,
@@ -441,6 +448,28 @@ function parseHash() {
   if (a === 'credentials' && parts.length === 2 && b === 'issue') return { name: 'issue', query };
   if (a === 'credentials' && parts.length === 2) return { name: 'credential', id: b };
   if (a === 'trust' && parts.length === 1) return { name: 'trust' };
+  if (a === 'movement') return parseMovement(parts, query);
+  if (a === 'initiatives' && parts.length === 1) return { name: 'initiatives', query };
+  if (a === 'initiatives' && parts.length === 2) return { name: 'initiative', id: b };
+  if (a === 'reviews' && parts.length === 1) return { name: 'reviews' };
+  if (a === 'reviews' && parts.length === 2) return { name: 'review', id: b };
+  if (a === 'nominations' && parts.length === 2) return { name: 'nomination', id: b };
+  if (a === 'ballots' && parts.length === 2) return { name: 'ballot', id: b };
+  return { name: 'notfound' };
+}
+
+// #/movement, #/movement/C, #/movement/C/dashboard, #/movement/C/nominations,
+// #/movement/C/rounds/R, #/movement/C/milestones/M, #/movement/C/units/U, #/movement/C/units/U/reports/P
+function parseMovement(parts, query) {
+  const [, code, what, x, y, z] = parts;
+  if (parts.length === 1) return { name: 'campaigns' };
+  if (parts.length === 2) return { name: 'campaign', code };
+  if (parts.length === 3 && what === 'dashboard') return { name: 'dashboard', code, query };
+  if (parts.length === 3 && what === 'nominations') return { name: 'nominations', code, query };
+  if (parts.length === 4 && what === 'rounds') return { name: 'round', code, round: x, query };
+  if (parts.length === 4 && what === 'milestones') return { name: 'milestone', code, milestone: x };
+  if (parts.length === 4 && what === 'units') return { name: 'workspace', code, unit: x };
+  if (parts.length === 6 && what === 'units' && y === 'reports') return { name: 'report', code, unit: x, period: z };
   return { name: 'notfound' };
 }
 
@@ -454,6 +483,20 @@ function makeView(r) {
     case 'issue': return new IssueView(ctx, r.query);
     case 'credential': return new CredView(ctx, r.id);
     case 'trust': return new TrustView(ctx);
+    case 'campaigns': return new CampaignsView(ctx);
+    case 'campaign': return new CampaignView(ctx, r.code);
+    case 'dashboard': return new DashboardView(ctx, r.code, r.query);
+    case 'nominations': return new NominationsView(ctx, r.code, r.query);
+    case 'round': return new RoundView(ctx, r.code, r.round, r.query);
+    case 'milestone': return new MilestoneView(ctx, r.code, r.milestone);
+    case 'workspace': return new WorkspaceView(ctx, r.code, r.unit);
+    case 'report': return new ReportView(ctx, r.code, r.unit, r.period);
+    case 'initiatives': return new InitiativesView(ctx, r.query);
+    case 'initiative': return new InitiativeView(ctx, r.id);
+    case 'reviews': return new ReviewsView(ctx);
+    case 'review': return new ReviewEntryView(ctx, r.id);
+    case 'nomination': return new NominationView(ctx, r.id);
+    case 'ballot': return new BallotView(ctx, r.id);
     default: return new MessageView(ctx, 'page.notfound_title', 'page.notfound');
   }
 }
@@ -463,12 +506,19 @@ function navSection(r) {
   if (['credentials', 'issue', 'credential', 'keys'].includes(r.name)) return 'credentials';
   if (r.name === 'trust') return 'trust';
   if (r.name === 'home' || r.name === 'unit') return 'home';
+  if (['campaigns', 'campaign', 'dashboard', 'nominations', 'workspace', 'report', 'nomination', 'milestone'].includes(r.name)) return 'movement';
+  if (r.name === 'round') return ctx.user && ctx.user.role === 'reviewer' ? 'reviews' : 'movement';
+  if (['reviews', 'review', 'ballot'].includes(r.name)) return ctx.user && ctx.user.role === 'reviewer' ? 'reviews' : 'movement';
+  if (r.name === 'initiatives' || r.name === 'initiative') return 'initiatives';
   return null;
 }
 
 function syncSideNav(r) {
   const nav = $('#side-nav');
-  nav.hidden = !ctx.user || !ADMIN_ROLES.has(ctx.user.role);
+  nav.hidden = !ctx.user || !NAV_ROLES.has(ctx.user.role);
+  for (const li of nav.querySelectorAll('[data-roles]')) {
+    li.hidden = !ctx.user || !li.dataset.roles.split(' ').includes(ctx.user.role);
+  }
   const current = navSection(r);
   for (const a of nav.querySelectorAll('[data-nav]')) {
     if (a.dataset.nav === current) a.setAttribute('aria-current', 'page');
