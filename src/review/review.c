@@ -513,7 +513,8 @@ int edx_review_entry(edx_db *db, edx_arena *a, const edx_principal *p, int64_t e
             goto fail;
         }
         json_t *cur = full ? json_object_get(full, "current") : NULL;
-        json_object_set(r, "values", json_is_object(cur) ? json_object_get(cur, "values") : json_array());
+        json_t *vals = json_is_object(cur) ? json_object_get(cur, "values") : NULL;
+        json_object_set_new(r, "values", vals ? json_incref(vals) : json_array());
         json_decref(full);
         json_array_append(mine, r);
     }
