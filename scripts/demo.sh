@@ -69,7 +69,8 @@ cat <<INFO
     teacher       teacher at THPT Chu Văn An
     learner       learner at THPT Chu Văn An
   The movement DMST-CDS-2025-2030: registrations, pledges, 2026 reports, initiatives, a closed
-  review round, and nominations at every stage (public page: /api/v1/public/nominations).
+  review round, and nominations at every stage; posted ones on the public page
+  http://$LISTEN/nominations
   Credentials: sign in as admin, open "Văn bằng số"; anyone can check one at
   http://$LISTEN/verify
   API: http://$LISTEN/api/v1/openapi.json   Stop with Ctrl-C.
