@@ -423,6 +423,8 @@ test('a unit submits an initiative with evidence; another unit finds it without 
   const hcm = await as('hcm.admin');
   try {
     await hcm.goto(`${server.base}/#/initiatives`);
+    // The view must be drawn (its search form wired) before the search is typed.
+    await h1(hcm, 'Sáng kiến, mô hình hay');
     await hcm.getByLabel('Từ khóa trong tên').fill('hoc ba so lien thong');
     await hcm.getByRole('button', { name: 'Tìm', exact: true }).click();
     await hcm.waitForURL(/q=hoc/);
