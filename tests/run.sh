@@ -99,7 +99,12 @@ fi
 # A throwaway PostgreSQL cluster for the suites that need one.
 PGDIR=$(mktemp -d /tmp/edx-pg.XXXXXX)
 PGURI=""
-if want api-postgres || want multi-instance || want credentials-postgres || want movement-postgres || want review-postgres || want nominations-postgres || want milestone-postgres; then
+need_pg=
+for s in api multi-instance credentials movement review nominations milestone; do
+    [ "$s" = multi-instance ] || s=$s-postgres
+    if want "$s"; then need_pg=1; fi
+done
+if [ -n "$need_pg" ]; then
     export EDX_PG_PORT=${EDX_PG_PORT:-$((50000 + RANDOM % 10000))}
     if PGURI=$(tests/pg.sh start "$PGDIR" 2>"$OUT/pg.log"); then
         echo "PostgreSQL test cluster: $PGURI"
@@ -129,56 +134,23 @@ if want multi-instance; then
 fi
 [ -f tests/api/openapi.mjs ] && suite openapi node tests/api/openapi.mjs
 [ -f tests/unit/jcs_oracle.mjs ] && suite jcs-oracle node tests/unit/jcs_oracle.mjs
-if [ -f tests/api/credentials.mjs ]; then
-    suite credentials node tests/api/credentials.mjs
-    if want credentials-postgres; then
+# An API suite on SQLite, then again on PostgreSQL as NAME-postgres.
+both() { # NAME FILE
+    [ -f "$2" ] || return 0
+    suite "$1" node "$2"
+    if want "$1-postgres"; then
         if [ -n "$PGURI" ]; then
-            suite credentials-postgres env EDX_TEST_PG="$PGURI" EDX_SUITE_NAME=credentials-postgres node tests/api/credentials.mjs
+            suite "$1-postgres" env EDX_TEST_PG="$PGURI" EDX_SUITE_NAME="$1-postgres" node "$2"
         else
-            record credentials-postgres /dev/null 1
+            record "$1-postgres" /dev/null 1
         fi
     fi
-fi
-if [ -f tests/api/movement.mjs ]; then
-    suite movement node tests/api/movement.mjs
-    if want movement-postgres; then
-        if [ -n "$PGURI" ]; then
-            suite movement-postgres env EDX_TEST_PG="$PGURI" EDX_SUITE_NAME=movement-postgres node tests/api/movement.mjs
-        else
-            record movement-postgres /dev/null 1
-        fi
-    fi
-fi
-if [ -f tests/api/review.mjs ]; then
-    suite review node tests/api/review.mjs
-    if want review-postgres; then
-        if [ -n "$PGURI" ]; then
-            suite review-postgres env EDX_TEST_PG="$PGURI" EDX_SUITE_NAME=review-postgres node tests/api/review.mjs
-        else
-            record review-postgres /dev/null 1
-        fi
-    fi
-fi
-if [ -f tests/api/nominations.mjs ]; then
-    suite nominations node tests/api/nominations.mjs
-    if want nominations-postgres; then
-        if [ -n "$PGURI" ]; then
-            suite nominations-postgres env EDX_TEST_PG="$PGURI" EDX_SUITE_NAME=nominations-postgres node tests/api/nominations.mjs
-        else
-            record nominations-postgres /dev/null 1
-        fi
-    fi
-fi
-if [ -f tests/api/milestone.mjs ]; then
-    suite milestone node tests/api/milestone.mjs
-    if want milestone-postgres; then
-        if [ -n "$PGURI" ]; then
-            suite milestone-postgres env EDX_TEST_PG="$PGURI" EDX_SUITE_NAME=milestone-postgres node tests/api/milestone.mjs
-        else
-            record milestone-postgres /dev/null 1
-        fi
-    fi
-fi
+}
+both credentials tests/api/credentials.mjs
+both movement tests/api/movement.mjs
+both review tests/api/review.mjs
+both nominations tests/api/nominations.mjs
+both milestone tests/api/milestone.mjs
 [ -f tests/interop/interop.mjs ] && suite interop node tests/interop/interop.mjs
 suite cli node tests/cli/cli.mjs
 suite crash node tests/cli/crash.mjs

@@ -75,6 +75,18 @@ export async function request(method, path, opts = {}) {
   return body;
 }
 
+// A view's request: its answer, or undefined with the error kept on the view for its
+// failure page. An abort still throws, so the newer route wins.
+export async function loadFor(view, request) {
+  try {
+    return await request();
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    view.error = e;
+    return undefined;
+  }
+}
+
 export const api = {
   getSession: () => request('GET', '/api/v1/session', { expect401: true }),
   login: (username, password) =>

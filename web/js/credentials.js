@@ -6,7 +6,7 @@
 //   #/trust                                            the Ministry's registry of accredited issuers
 // Each view keeps its data and what was typed, so it can be drawn again after a change of language.
 
-import { api, links } from './api.js';
+import { api, links, loadFor } from './api.js';
 import { h, unitHref } from './dom.js';
 import { t, word, formatDay } from './i18n.js';
 import { checkList, verdictBanner, verdictOf } from './report.js';
@@ -638,14 +638,8 @@ export class CredView extends PartsView {
   }
 
   async load(signal) {
-    try {
-      this.cred = await api.credential(this.id, signal);
-      return true;
-    } catch (e) {
-      if (e.name === 'AbortError') throw e;
-      this.error = e;
-      return false;
-    }
+    this.cred = await loadFor(this, () => api.credential(this.id, signal));
+    return this.cred !== undefined;
   }
 
   failure() {

@@ -4,7 +4,7 @@
 // initiatives, review scores and awards; the server's SVG charts; CSV, XLSX and PDF exports.
 // (docs/milestone-reviews.md)
 
-import { api, links } from './api.js';
+import { api, links, loadFor } from './api.js';
 import { h } from './dom.js';
 import { formatDay, t, word } from './i18n.js';
 import { campHref, card, count, crumb, empty, failureView, loc, num, pageHead, percent, pill, table } from './movement.js';
@@ -25,14 +25,8 @@ export class MilestoneView extends PartsView {
   }
 
   async load(signal) {
-    try {
-      this.r = await api.milestoneReview(this.code, this.milestone, signal);
-      return true;
-    } catch (e) {
-      if (e.name === 'AbortError') throw e;
-      this.error = e;
-      return false;
-    }
+    this.r = await loadFor(this, () => api.milestoneReview(this.code, this.milestone, signal));
+    return this.r !== undefined;
   }
 
   failure() {

@@ -8,7 +8,7 @@
 //                                   the Ministry closes it and sees the tally
 // Each view keeps its data and what was typed, so it can be drawn again after a change of language.
 
-import { api, links } from './api.js';
+import { api, links, loadFor } from './api.js';
 import { h, unitHref } from './dom.js';
 import { formatDay, t, word } from './i18n.js';
 import {
@@ -83,13 +83,8 @@ export class NominationsView extends PartsView {
   }
 
   async load(signal) {
-    try {
-      this.c = await api.campaign(this.code, signal);
-    } catch (e) {
-      if (e.name === 'AbortError') throw e;
-      this.error = e;
-      return false;
-    }
+    this.c = await loadFor(this, () => api.campaign(this.code, signal));
+    if (this.c === undefined) return false;
     const role = this.ctx.user.role;
     await Promise.all([
       this.loadList(signal),
@@ -360,13 +355,8 @@ export class NominationView extends PartsView {
   }
 
   async load(signal) {
-    try {
-      this.n = await api.nomination(this.id, signal);
-    } catch (e) {
-      if (e.name === 'AbortError') throw e;
-      this.error = e;
-      return false;
-    }
+    this.n = await loadFor(this, () => api.nomination(this.id, signal));
+    if (this.n === undefined) return false;
     if (this.ctx.user.role === MINISTRY && this.n.posting) {
       try {
         const r = await api.nominationComments(this.id, signal);
@@ -597,14 +587,8 @@ export class BallotView extends PartsView {
   }
 
   async load(signal) {
-    try {
-      this.b = await api.ballot(this.id, signal);
-      return true;
-    } catch (e) {
-      if (e.name === 'AbortError') throw e;
-      this.error = e;
-      return false;
-    }
+    this.b = await loadFor(this, () => api.ballot(this.id, signal));
+    return this.b !== undefined;
   }
 
   failure() {

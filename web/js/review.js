@@ -10,7 +10,7 @@
 //                                   by group, near-ties and the award line; close the round
 // Each view keeps its data and what was typed, so it can be drawn again after a change of language.
 
-import { api } from './api.js';
+import { api, loadFor } from './api.js';
 import { h } from './dom.js';
 import { t, word } from './i18n.js';
 import {
@@ -145,14 +145,8 @@ export class ReviewEntryView extends PartsView {
   }
 
   async load(signal) {
-    try {
-      this.e = await api.review(this.entry, signal);
-      return true;
-    } catch (e) {
-      if (e.name === 'AbortError') throw e;
-      this.error = e;
-      return false;
-    }
+    this.e = await loadFor(this, () => api.review(this.entry, signal));
+    return this.e !== undefined;
   }
 
   failure() {
@@ -383,13 +377,8 @@ export class RoundView extends PartsView {
   }
 
   async load(signal) {
-    try {
-      this.r = await api.round(this.code, this.round, signal);
-    } catch (e) {
-      if (e.name === 'AbortError') throw e;
-      this.error = e;
-      return false;
-    }
+    this.r = await loadFor(this, () => api.round(this.code, this.round, signal));
+    if (this.r === undefined) return false;
     await this.loadResults(signal);
     return true;
   }

@@ -7,7 +7,7 @@
 //   #/initiatives, #/initiatives/{id}                 find, submit and adopt initiatives
 // Each view keeps its data and what was typed, so it can be drawn again after a change of language.
 
-import { api } from './api.js';
+import { api, loadFor } from './api.js';
 import { h, unitHref } from './dom.js';
 import { formatDay, t, word } from './i18n.js';
 import {
@@ -277,13 +277,8 @@ export class ReportView extends PartsView {
   }
 
   async load(signal) {
-    try {
-      this.c = await api.campaign(this.code, signal);
-    } catch (e) {
-      if (e.name === 'AbortError') throw e;
-      this.error = e;
-      return false;
-    }
+    this.c = await loadFor(this, () => api.campaign(this.code, signal));
+    if (this.c === undefined) return false;
     try {
       this.setReport(await api.report(this.code, this.unit, this.period, signal));
     } catch (e) {
@@ -732,14 +727,8 @@ export class InitiativeView extends PartsView {
   }
 
   async load(signal) {
-    try {
-      this.i = await api.initiative(this.id, signal);
-      return true;
-    } catch (e) {
-      if (e.name === 'AbortError') throw e;
-      this.error = e;
-      return false;
-    }
+    this.i = await loadFor(this, () => api.initiative(this.id, signal));
+    return this.i !== undefined;
   }
 
   failure() {
